@@ -1,0 +1,64 @@
+// orchd: the subcommand table, nothing else.
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/version.h"
+#include "server/server.h"
+
+namespace {
+
+int RunVersion(std::span<const std::string> args) {
+  if (!args.empty()) {
+    std::fprintf(stderr, "orchd version: unexpected argument \"%s\"\n", args[0].c_str());
+    return 2;
+  }
+  const auto& v = orchd::Version();
+  std::printf("orchd version v%.*s (%.*s)\nbuild date: %.*s\ncompiler: %.*s\n",
+              static_cast<int>(v.version.size()), v.version.data(),
+              static_cast<int>(v.git_commit.size()), v.git_commit.data(),
+              static_cast<int>(v.build_date.size()), v.build_date.data(),
+              static_cast<int>(v.compiler.size()), v.compiler.data());
+  return 0;
+}
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(std::span<const std::string> args);
+};
+
+constexpr Command kCommands[] = {
+    {"server", "run the control plane (store; API server to come)",
+     orchd::server::RunServerCommand},
+    {"version", "print the version, git commit, build date and compiler", RunVersion},
+};
+
+void PrintUsage(FILE* out) {
+  std::fputs("Usage: orchd COMMAND [flags]\n\nCommands:\n", out);
+  for (const auto& c : kCommands) {
+    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                 static_cast<int>(c.summary.size()), c.summary.data());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(stderr);
+    return 2;
+  }
+  if (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    PrintUsage(stdout);
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (args[0] == c.name) return c.run(std::span(args).subspan(1));
+  }
+  std::fprintf(stderr, "orchd: unknown command \"%s\" (run 'orchd --help')\n", args[0].c_str());
+  return 2;
+}

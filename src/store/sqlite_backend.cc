@@ -1,0 +1,661 @@
+#include "store/sqlite_backend.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/unique_handle.h"
+
+namespace orchd::store {
+namespace {
+
+// Columns of a full row, in the order ReadRow expects.
+#define ROW_COLUMNS \
+  "id, name, created, deleted, create_revision, prev_revision, lease, expires, value, old_value"
+
+constexpr const char* kCreateSchema = R"sql(
+CREATE TABLE kine (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  create_revision INTEGER NOT NULL,
+  prev_revision INTEGER NOT NULL,
+  lease INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  value BLOB,
+  old_value BLOB
+);
+CREATE INDEX kine_name_id_index ON kine (name, id);
+CREATE UNIQUE INDEX kine_name_prev_revision_uindex ON kine (name, prev_revision);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('compact_revision', 0);
+PRAGMA user_version = 1;
+)sql";
+
+Code CodeForSqlite(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_AUTH:
+      return Code::kForbidden;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Code::kServiceUnavailable;
+    default:
+      return Code::kInternalError;
+  }
+}
+
+}  // namespace
+
+// A connection and its cache of prepared statements. Used by one thread at a time.
+class SqliteBackend::Conn {
+ public:
+  static Result<std::unique_ptr<Conn>> Open(const std::string& path, int flags) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    auto conn = std::unique_ptr<Conn>(new Conn(path, raw));
+    if (rc != SQLITE_OK) return conn->Err(rc, "open");
+    sqlite3_extended_result_codes(raw, 1);
+    return conn;
+  }
+
+  sqlite3* db() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+
+  Status Err(int rc, std::string_view what) const {
+    const char* msg = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
+    return Error(CodeForSqlite(rc), "database {}: {}: {}", path_, what, msg);
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err);
+    UniquePtr<char, sqlite3_free> owned(err);
+    if (rc != SQLITE_OK) {
+      return Error(CodeForSqlite(rc), "database {}: {}: {}", path_, sql,
+                   err ? err : sqlite3_errstr(rc));
+    }
+    return Status::Ok();
+  }
+
+  // Prepared once per connection; `sql` must be a string literal (the cache keys on its address).
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = stmts_.find(sql);
+    if (it != stmts_.end()) return it->second.get();
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    UniquePtr<sqlite3_stmt, sqlite3_finalize> stmt(raw);
+    if (rc != SQLITE_OK) return Err(rc, fmt::format("prepare {}", sql));
+    return stmts_.emplace(sql, std::move(stmt)).first->second.get();
+  }
+
+  // Reads one integer from a single-row query (a PRAGMA or an aggregate); `fallback` if no row.
+  Result<int64_t> QueryInt(const char* sql, int64_t fallback = 0);
+
+ private:
+  Conn(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  std::string path_;
+  UniquePtr<sqlite3, sqlite3_close_v2> db_;
+  std::unordered_map<const char*, UniquePtr<sqlite3_stmt, sqlite3_finalize>> stmts_;
+};
+
+namespace {
+
+// One execution of a cached statement; resets it when done.
+class Query {
+ public:
+  static Result<Query> Make(SqliteBackend::Conn& conn, const char* sql) {
+    ORCHD_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+    return Query(conn, stmt);
+  }
+  Query(Query&& other) noexcept : conn_(other.conn_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  Query& operator=(Query&&) = delete;
+  ~Query() {
+    if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+
+  // The bound data must outlive the Query (bound without copying).
+  Query& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Query& BindText(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Query& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
+                      SQLITE_STATIC);
+    return *this;
+  }
+
+  // true: a row is ready; false: done.
+  Result<bool> Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return conn_.Err(rc, fmt::format("run {}", sqlite3_sql(stmt_)));
+  }
+  Status Run() {
+    auto r = Step();
+    return r.status();
+  }
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Bytes(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+  }
+
+  // Reads the ROW_COLUMNS of the current row.
+  Row ReadRow() const {
+    Row r;
+    r.id = Int(0);
+    r.name = Bytes(1);
+    r.created = Int(2) != 0;
+    r.deleted = Int(3) != 0;
+    r.create_revision = Int(4);
+    r.prev_revision = Int(5);
+    r.lease = Int(6);
+    r.expires_ms = Int(7);
+    r.value = Bytes(8);
+    r.old_value = Bytes(9);
+    return r;
+  }
+
+ private:
+  Query(SqliteBackend::Conn& conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+  SqliteBackend::Conn& conn_;
+  sqlite3_stmt* stmt_;
+};
+
+// Rolls back an open transaction unless Commit() succeeded.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(SqliteBackend::Conn& conn) {
+    ORCHD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    return Transaction(conn);
+  }
+  Transaction(Transaction&& o) noexcept : conn_(o.conn_), open_(std::exchange(o.open_, false)) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction() {
+    if (open_ && !sqlite3_get_autocommit(conn_.db())) conn_.Exec("ROLLBACK").IgnoreError();
+  }
+  Status Commit() {
+    Status s = conn_.Exec("COMMIT");
+    if (s.ok()) open_ = false;
+    return s;
+  }
+
+ private:
+  explicit Transaction(SqliteBackend::Conn& conn) : conn_(conn), open_(true) {}
+  SqliteBackend::Conn& conn_;
+  bool open_;
+};
+
+}  // namespace
+
+Result<int64_t> SqliteBackend::Conn::QueryInt(const char* sql, int64_t fallback) {
+  ORCHD_ASSIGN_OR_RETURN(auto q, Query::Make(*this, sql));
+  ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+  return row ? q.Int(0) : fallback;
+}
+
+// ---- Row ----
+
+KeyValue Row::ToKeyValue() const {
+  return KeyValue{name, value, created ? id : create_revision, id, lease};
+}
+
+EventPtr Row::ToEvent() const {
+  auto e = std::make_shared<Event>();
+  e->kv.key = name;
+  e->kv.mod_revision = id;
+  e->kv.create_revision = created ? id : create_revision;
+  e->kv.lease = lease;
+  if (deleted) {
+    e->type = EventType::kDelete;
+    e->kv.value = old_value;
+  } else if (created) {
+    e->type = EventType::kCreate;
+    e->kv.value = value;
+  } else {
+    e->type = EventType::kUpdate;
+    e->kv.value = value;
+    e->prev_value = old_value;
+  }
+  return e;
+}
+
+// ---- reader pool ----
+
+class SqliteBackend::ReaderLease {
+ public:
+  ReaderLease(SqliteBackend* owner, Conn* conn) : owner_(owner), conn_(conn) {}
+  ReaderLease(ReaderLease&& o) noexcept
+      : owner_(o.owner_), conn_(std::exchange(o.conn_, nullptr)) {}
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  ReaderLease& operator=(ReaderLease&&) = delete;
+  ~ReaderLease() {
+    if (conn_) owner_->ReleaseReader(conn_);
+  }
+  Conn& operator*() const { return *conn_; }
+
+ private:
+  SqliteBackend* owner_;
+  Conn* conn_;
+};
+
+SqliteBackend::ReaderLease SqliteBackend::AcquireReader() {
+  std::unique_lock lock(readers_mu_);
+  readers_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
+  Conn* c = idle_readers_.back();
+  idle_readers_.pop_back();
+  return ReaderLease(this, c);
+}
+
+void SqliteBackend::ReleaseReader(Conn* conn) {
+  {
+    std::lock_guard lock(readers_mu_);
+    idle_readers_.push_back(conn);
+  }
+  readers_cv_.notify_one();
+}
+
+// ---- open ----
+
+SqliteBackend::SqliteBackend(SqliteOptions options) : options_(std::move(options)) {}
+SqliteBackend::~SqliteBackend() = default;
+
+namespace {
+
+// Looks at the file before SQLite does: SQLite would happily overwrite a zero-length file and
+// report odd errors for others. Nothing here writes.
+Status InspectExistingFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return ErrnoStatus(errno, fmt::format("database {}", path));
+  }
+  if (!S_ISREG(st.st_mode)) return Error(Code::kInvalid, "database {} is not a regular file", path);
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoStatus(errno, fmt::format("open database {} for writing", path));
+  if (st.st_size == 0) return Status::Ok();
+  char header[16] = {};
+  ssize_t n = ::pread(fd.get(), header, sizeof header, 0);
+  if (n < 0) return ErrnoStatus(errno, fmt::format("read database {}", path));
+  if (n != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0) {
+    return Error(Code::kInvalid,
+                 "database {} is not a SQLite database (bad header); refusing to open it: move "
+                 "it aside or restore it from a backup",
+                 path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const SqliteOptions& options) {
+  ORCHD_RETURN_IF_ERROR(InspectExistingFile(options.path));
+  auto slash = options.path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : options.path.substr(0, slash + 1);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return ErrnoStatus(errno, fmt::format("database directory {} is not writable", dir));
+  }
+  std::unique_ptr<SqliteBackend> b(new SqliteBackend(options));
+  ORCHD_RETURN_IF_ERROR(b->Init());
+  return b;
+}
+
+Status SqliteBackend::Init() {
+  const std::string& path = options_.path;
+  ORCHD_ASSIGN_OR_RETURN(writer_,
+                         Conn::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  Conn& w = *writer_;
+  ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA busy_timeout = 10000"));
+
+  // Reading the schema is the first access: a damaged file fails here, before any write.
+  auto version = w.QueryInt("PRAGMA user_version");
+  if (!version) {
+    return Error(Code::kInvalid,
+                 "database {} cannot be read ({}); refusing to open it: move it aside or "
+                 "restore it from a backup",
+                 path, version.error().message());
+  }
+  auto tables = w.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
+  if (!tables) {
+    return Error(Code::kInvalid,
+                 "database {} is damaged ({}); refusing to open it: move it aside or restore it "
+                 "from a backup",
+                 path, tables.error().message());
+  }
+  if (*version > kSqliteSchemaVersion) {
+    return Error(Code::kInvalid,
+                 "database {} was written by a newer orchd (schema version {}, this orchd "
+                 "supports up to {}); upgrade orchd",
+                 path, *version, kSqliteSchemaVersion);
+  }
+  if (*version == 0) {
+    if (*tables > 0) {
+      return Error(Code::kInvalid, "database {} is not an orchd database (it has {} other tables)",
+                   path, *tables);
+    }
+    // auto_vacuum must be chosen before the first table exists.
+    ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA auto_vacuum = INCREMENTAL"));
+    ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA journal_mode = WAL"));
+    ORCHD_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(w));
+    ORCHD_RETURN_IF_ERROR(w.Exec(kCreateSchema));
+    ORCHD_RETURN_IF_ERROR(txn.Commit());
+    LOG_INFO("created database {} (schema version {})", path, kSqliteSchemaVersion);
+  } else {
+    auto ours = w.QueryInt(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kine', 'meta')");
+    if (!ours || *ours != 2) {
+      return Error(Code::kInvalid, "database {} is damaged: the kine or meta table is missing",
+                   path);
+    }
+    // A page-level check of the b-trees: damage found now is one clear error at start-up
+    // instead of failed requests later.
+    ORCHD_ASSIGN_OR_RETURN(auto q, Query::Make(w, "PRAGMA quick_check(1)"));
+    auto row = q.Step();
+    std::string verdict = row && *row ? q.Bytes(0) : row.status().message();
+    if (verdict != "ok") {
+      return Error(Code::kInvalid,
+                   "database {} is damaged ({}); refusing to open it: move it aside or restore "
+                   "it from a backup",
+                   path, verdict);
+    }
+  }
+  {
+    // journal_mode answers with the mode now in force.
+    ORCHD_ASSIGN_OR_RETURN(auto jm, Query::Make(w, "PRAGMA journal_mode = WAL"));
+    ORCHD_ASSIGN_OR_RETURN(bool has_row, jm.Step());
+    if (!has_row || jm.Bytes(0) != "wal") {
+      return Error(Code::kInternalError, "database {}: cannot switch to WAL mode", path);
+    }
+  }
+  ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA synchronous = FULL"));
+  ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA journal_size_limit = 67108864"));
+  ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA temp_store = MEMORY"));
+  if (options_.max_pages > 0) ORCHD_RETURN_IF_ERROR(SetMaxPages(options_.max_pages));
+
+  for (int i = 0; i < std::max(1, options_.readers); ++i) {
+    ORCHD_ASSIGN_OR_RETURN(auto r, Conn::Open(path, SQLITE_OPEN_READWRITE));
+    ORCHD_RETURN_IF_ERROR(r->Exec("PRAGMA busy_timeout = 10000"));
+    ORCHD_RETURN_IF_ERROR(r->Exec("PRAGMA query_only = 1"));
+    idle_readers_.push_back(r.get());
+    readers_.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+Status SqliteBackend::SetMaxPages(int64_t pages) {
+  // max_page_count cannot go below the current size; 0 means SQLite's default ceiling.
+  std::string sql =
+      fmt::format("PRAGMA max_page_count = {}", pages > 0 ? pages : int64_t{0xfffffffe});
+  return writer_->Exec(sql.c_str());
+}
+
+// ---- writes ----
+
+namespace {
+
+struct Latest {
+  Revision id = 0;
+  bool deleted = false;
+  Revision create_revision = 0;
+  std::string value;
+};
+
+Result<std::optional<Latest>> ReadLatest(SqliteBackend::Conn& w, std::string_view key) {
+  ORCHD_ASSIGN_OR_RETURN(
+      auto q, Query::Make(w, "SELECT id, deleted, created, create_revision, value FROM kine "
+                             "WHERE name = ?1 ORDER BY id DESC LIMIT 1"));
+  q.BindText(1, key);
+  ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<Latest>();
+  Latest l;
+  l.id = q.Int(0);
+  l.deleted = q.Int(1) != 0;
+  l.create_revision = q.Int(2) != 0 ? l.id : q.Int(3);
+  l.value = q.Bytes(4);
+  return std::optional<Latest>(std::move(l));
+}
+
+Status InsertRow(SqliteBackend::Conn& w, Row& row) {
+  ORCHD_ASSIGN_OR_RETURN(
+      auto q, Query::Make(w, "INSERT INTO kine (name, created, deleted, create_revision, "
+                             "prev_revision, lease, expires, value, old_value) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  q.BindText(1, row.name)
+      .Bind(2, row.created)
+      .Bind(3, row.deleted)
+      .Bind(4, row.created ? 0 : row.create_revision)
+      .Bind(5, row.prev_revision)
+      .Bind(6, row.lease)
+      .Bind(7, row.expires_ms)
+      .BindBlob(8, row.value)
+      .BindBlob(9, row.old_value);
+  ORCHD_RETURN_IF_ERROR(q.Run());
+  row.id = sqlite3_last_insert_rowid(w.db());
+  if (row.created) row.create_revision = row.id;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<Result<Row>>> SqliteBackend::Apply(std::span<const WriteOp> ops) {
+  Conn& w = *writer_;
+  ORCHD_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(w));
+  std::vector<Result<Row>> out;
+  out.reserve(ops.size());
+  for (const WriteOp& op : ops) {
+    ORCHD_ASSIGN_OR_RETURN(auto latest, ReadLatest(w, op.key));
+    bool exists = latest && !latest->deleted;
+    Row row;
+    row.name = op.key;
+    switch (op.kind) {
+      case WriteKind::kCreate:
+        if (exists) {
+          out.emplace_back(Error(Code::kAlreadyExists, "key {} already exists", op.key));
+          continue;
+        }
+        row.created = true;
+        row.prev_revision = latest ? latest->id : 0;
+        row.value = op.value;
+        break;
+      case WriteKind::kUpdate:
+      case WriteKind::kDelete:
+        if (!exists) {
+          out.emplace_back(Error(Code::kNotFound, "key {} not found", op.key));
+          continue;
+        }
+        if (op.expected != 0 && op.expected != latest->id) {
+          out.emplace_back(Error(Code::kConflict,
+                                 "key {} was modified: expected revision {}, current {}", op.key,
+                                 op.expected, latest->id));
+          continue;
+        }
+        row.create_revision = latest->create_revision;
+        row.prev_revision = latest->id;
+        row.old_value = std::move(latest->value);
+        if (op.kind == WriteKind::kDelete) {
+          row.deleted = true;
+        } else {
+          row.value = op.value;
+        }
+        break;
+    }
+    if (op.kind != WriteKind::kDelete) {
+      row.lease = op.lease;
+      row.expires_ms = op.expires_ms;
+    }
+    ORCHD_RETURN_IF_ERROR(InsertRow(w, row).WithContext(fmt::format("write key {}", op.key)));
+    out.emplace_back(std::move(row));
+  }
+  ORCHD_RETURN_IF_ERROR(txn.Commit());
+  return out;
+}
+
+Result<CompactProgress> SqliteBackend::CompactStep(Revision target, int64_t max_revisions) {
+  Conn& w = *writer_;
+  ORCHD_ASSIGN_OR_RETURN(int64_t from,
+                         w.QueryInt("SELECT value FROM meta WHERE key = 'compact_revision'"));
+  Revision to = std::min(target, from + std::max<int64_t>(1, max_revisions));
+  if (to <= from) return CompactProgress{from, 0};
+  ORCHD_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(w));
+  int64_t deleted = 0;
+  {
+    // Rows superseded by a write in (from, to]: no read at a revision >= `to` can see them.
+    ORCHD_ASSIGN_OR_RETURN(
+        auto q, Query::Make(w, "DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine "
+                               "WHERE id > ?1 AND id <= ?2 AND prev_revision != 0)"));
+    q.Bind(1, from).Bind(2, to);
+    ORCHD_RETURN_IF_ERROR(q.Run());
+    deleted += sqlite3_changes(w.db());
+  }
+  {
+    // Tombstones in (from, to]: the key does not exist at any revision >= `to`.
+    ORCHD_ASSIGN_OR_RETURN(
+        auto q, Query::Make(w, "DELETE FROM kine WHERE id > ?1 AND id <= ?2 AND deleted = 1"));
+    q.Bind(1, from).Bind(2, to);
+    ORCHD_RETURN_IF_ERROR(q.Run());
+    deleted += sqlite3_changes(w.db());
+  }
+  {
+    ORCHD_ASSIGN_OR_RETURN(
+        auto q, Query::Make(w, "UPDATE meta SET value = ?1 WHERE key = 'compact_revision'"));
+    q.Bind(1, to);
+    ORCHD_RETURN_IF_ERROR(q.Run());
+  }
+  ORCHD_RETURN_IF_ERROR(txn.Commit());
+  return CompactProgress{to, deleted};
+}
+
+Result<int64_t> SqliteBackend::VacuumStep(int64_t max_pages) {
+  Conn& w = *writer_;
+  ORCHD_ASSIGN_OR_RETURN(int64_t before, w.QueryInt("PRAGMA freelist_count"));
+  if (before == 0) return int64_t{0};
+  std::string sql = fmt::format("PRAGMA incremental_vacuum({})", std::max<int64_t>(1, max_pages));
+  ORCHD_RETURN_IF_ERROR(w.Exec(sql.c_str()));
+  ORCHD_ASSIGN_OR_RETURN(int64_t after, w.QueryInt("PRAGMA freelist_count"));
+  return before - after;
+}
+
+Status SqliteBackend::Checkpoint() {
+  int rc = sqlite3_wal_checkpoint_v2(writer_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                     nullptr);
+  // BUSY: a reader holds an old snapshot; the next checkpoint will finish the job.
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return Status::Ok();
+  return writer_->Err(rc, "checkpoint");
+}
+
+// ---- reads ----
+
+Result<Revision> SqliteBackend::CurrentRevision() {
+  auto r = AcquireReader();
+  // sqlite_sequence keeps the highest id ever used, so the revision never goes backwards.
+  return (*r).QueryInt("SELECT seq FROM sqlite_sequence WHERE name = 'kine'", 0);
+}
+
+Result<Revision> SqliteBackend::CompactRevision() {
+  auto r = AcquireReader();
+  return (*r).QueryInt("SELECT value FROM meta WHERE key = 'compact_revision'", 0);
+}
+
+Result<std::optional<Row>> SqliteBackend::Get(std::string_view key, Revision at) {
+  auto r = AcquireReader();
+  ORCHD_ASSIGN_OR_RETURN(auto q, Query::Make(*r, "SELECT " ROW_COLUMNS " FROM kine WHERE name = "
+                                                 "?1 AND id <= ?2 ORDER BY id DESC LIMIT 1"));
+  q.BindText(1, key).Bind(2, at > 0 ? at : INT64_MAX);
+  ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<Row>();
+  return std::optional<Row>(q.ReadRow());
+}
+
+Result<std::vector<Row>> SqliteBackend::List(const KeyRange& range, Revision at,
+                                             std::string_view after_key, int64_t limit) {
+  auto r = AcquireReader();
+  ORCHD_ASSIGN_OR_RETURN(
+      auto q, Query::Make(*r, "SELECT k.id, k.name, k.created, k.deleted, k.create_revision, "
+                              "k.prev_revision, k.lease, k.expires, k.value, NULL "
+                              "FROM kine AS k JOIN (SELECT MAX(id) AS mid FROM kine "
+                              "WHERE name >= ?1 AND name < ?2 AND name > ?3 AND id <= ?4 "
+                              "GROUP BY name) AS m ON k.id = m.mid "
+                              "WHERE k.deleted = 0 ORDER BY k.name LIMIT ?5"));
+  q.BindText(1, range.start)
+      .BindText(2, range.end)
+      .BindText(3, after_key)
+      .Bind(4, at > 0 ? at : INT64_MAX)
+      .Bind(5, limit);
+  std::vector<Row> out;
+  for (;;) {
+    ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.ReadRow());
+  }
+  return out;
+}
+
+Result<std::vector<Row>> SqliteBackend::History(const KeyRange& range, Revision after,
+                                                Revision upto, int64_t limit) {
+  auto r = AcquireReader();
+  ORCHD_ASSIGN_OR_RETURN(auto q,
+                         Query::Make(*r, "SELECT " ROW_COLUMNS " FROM kine WHERE id > ?1 AND id "
+                                         "<= ?2 AND name >= ?3 AND name < ?4 ORDER BY id LIMIT ?5"));
+  q.Bind(1, after).Bind(2, upto).BindText(3, range.start).BindText(4, range.end).Bind(5, limit);
+  std::vector<Row> out;
+  for (;;) {
+    ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.ReadRow());
+  }
+  return out;
+}
+
+Result<std::vector<Row>> SqliteBackend::Expiring() {
+  auto r = AcquireReader();
+  ORCHD_ASSIGN_OR_RETURN(
+      auto q, Query::Make(*r, "SELECT " ROW_COLUMNS " FROM kine AS k WHERE k.expires > 0 AND "
+                              "k.deleted = 0 AND k.id = (SELECT MAX(id) FROM kine WHERE name = "
+                              "k.name)"));
+  std::vector<Row> out;
+  for (;;) {
+    ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.ReadRow());
+  }
+  return out;
+}
+
+Result<SizeInfo> SqliteBackend::Size() {
+  auto r = AcquireReader();
+  SizeInfo s;
+  ORCHD_ASSIGN_OR_RETURN(s.page_size, (*r).QueryInt("PRAGMA page_size"));
+  ORCHD_ASSIGN_OR_RETURN(s.page_count, (*r).QueryInt("PRAGMA page_count"));
+  ORCHD_ASSIGN_OR_RETURN(s.freelist_pages, (*r).QueryInt("PRAGMA freelist_count"));
+  ORCHD_ASSIGN_OR_RETURN(s.rows, (*r).QueryInt("SELECT COUNT(*) FROM kine"));
+  ORCHD_ASSIGN_OR_RETURN(s.db_bytes, FileSize(options_.path));
+  ORCHD_ASSIGN_OR_RETURN(s.wal_bytes, FileSize(options_.path + "-wal"));
+  return s;
+}
+
+}  // namespace orchd::store

@@ -1,0 +1,83 @@
+// SqliteBackend: the Backend on one SQLite file in WAL mode.
+//
+// Schema (version 1, PRAGMA user_version):
+//   kine(id INTEGER PRIMARY KEY AUTOINCREMENT = revision, name, created, deleted,
+//        create_revision, prev_revision, lease, expires, value, old_value)
+//   UNIQUE(name, prev_revision); INDEX(name, id)
+//   meta(key TEXT PRIMARY KEY, value INTEGER)   -- 'compact_revision'
+// The database is created with auto_vacuum=INCREMENTAL so freed pages can be given back.
+//
+// Durability: synchronous=FULL; a commit returns after the WAL is fsync'd, so an acknowledged
+// write survives power loss.
+//
+// Open() refuses, with one clear error and without writing a byte, a file that is not a SQLite
+// database, a damaged database, one written by a newer schema, a database of another program,
+// and a file it cannot read or write.
+//
+// Threads: one writer connection (used by the Store's writer thread only) and a pool of reader
+// connections (any thread; a caller blocks while all are busy). Thread-safe as the Backend
+// contract says.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/backend.h"
+
+namespace orchd::store {
+
+struct SqliteOptions {
+  std::string path;  // the database file; its directory must exist
+  int readers = 4;   // read connections
+  // Test seam: SQLite's max_page_count, so a "full disk" can be made on demand. 0 = no limit.
+  int64_t max_pages = 0;
+};
+
+inline constexpr int kSqliteSchemaVersion = 1;
+
+class SqliteBackend final : public Backend {
+ public:
+  static Result<std::unique_ptr<SqliteBackend>> Open(const SqliteOptions& options);
+  ~SqliteBackend() override;
+
+  Result<std::vector<Result<Row>>> Apply(std::span<const WriteOp> ops) override;
+  Result<CompactProgress> CompactStep(Revision target, int64_t max_revisions) override;
+  Result<int64_t> VacuumStep(int64_t max_pages) override;
+  Status Checkpoint() override;
+
+  Result<Revision> CurrentRevision() override;
+  Result<Revision> CompactRevision() override;
+  Result<std::optional<Row>> Get(std::string_view key, Revision at) override;
+  Result<std::vector<Row>> List(const KeyRange& range, Revision at, std::string_view after_key,
+                                int64_t limit) override;
+  Result<std::vector<Row>> History(const KeyRange& range, Revision after, Revision upto,
+                                   int64_t limit) override;
+  Result<std::vector<Row>> Expiring() override;
+  Result<SizeInfo> Size() override;
+
+  // Sets SQLite's max_page_count on the writer (the full-disk test seam). 0 lifts the limit.
+  Status SetMaxPages(int64_t pages);
+
+  class Conn;  // a connection with its prepared statements (sqlite_backend.cc)
+
+ private:
+  explicit SqliteBackend(SqliteOptions options);
+  Status Init();
+
+  // Borrows a reader connection for the life of the returned lease.
+  class ReaderLease;
+  ReaderLease AcquireReader();
+  void ReleaseReader(Conn* conn);
+
+  SqliteOptions options_;
+  std::unique_ptr<Conn> writer_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Conn>> readers_;  // all reader connections
+  std::vector<Conn*> idle_readers_;
+};
+
+}  // namespace orchd::store
