@@ -6,7 +6,7 @@ namespace orchd::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr);
 }  // namespace orchd::internal
 
-#define ORCHD_CHECK(cond)                                                \
-  do {                                                                   \
+#define ORCHD_CHECK(cond)                                                   \
+  do {                                                                      \
     if (!(cond)) ::orchd::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (0)

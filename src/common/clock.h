@@ -20,8 +20,7 @@ class Clock {
   virtual MonoTime Monotonic() const = 0;
 
   int64_t NowUnixMillis() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch())
-        .count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
   }
 };
 

@@ -1,7 +1,6 @@
 #include "common/flags.h"
 
 #include <cstdlib>
-
 #include <optional>
 
 #include "common/check.h"

@@ -14,7 +14,9 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   if (path.empty()) return Error(Code::kInvalid, "empty directory path");
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) return Error(Code::kInvalid, "{} exists and is not a directory", path);
+    if (!S_ISDIR(st.st_mode)) {
+      return Error(Code::kInvalid, "{} exists and is not a directory", path);
+    }
   } else if (errno == ENOENT) {
     auto slash = path.find_last_of('/');
     if (slash != std::string::npos && slash > 0) {

@@ -26,10 +26,10 @@ void LogLine(LogLevel level, const char* file, int line, std::string_view messag
 
 }  // namespace orchd
 
-#define ORCHD_LOG(level, ...)                                                      \
-  do {                                                                             \
-    if (::orchd::LogEnabled(level))                                                \
-      ::orchd::LogLine(level, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__));     \
+#define ORCHD_LOG(level, ...)                                                  \
+  do {                                                                         \
+    if (::orchd::LogEnabled(level))                                            \
+      ::orchd::LogLine(level, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__)); \
   } while (0)
 #define LOG_DEBUG(...) ORCHD_LOG(::orchd::LogLevel::kDebug, __VA_ARGS__)
 #define LOG_INFO(...) ORCHD_LOG(::orchd::LogLevel::kInfo, __VA_ARGS__)

@@ -28,6 +28,9 @@ class [[nodiscard]] Result : public std::expected<T, Status> {
 
   // The error, or OK when a value is held.
   Status status() const { return this->has_value() ? Status::Ok() : this->error(); }
+
+  // Marks a deliberately ignored result at the call site.
+  void IgnoreError() const {}
 };
 
 }  // namespace orchd
@@ -36,16 +39,16 @@ class [[nodiscard]] Result : public std::expected<T, Status> {
 #define ORCHD_CONCAT(a, b) ORCHD_CONCAT_INNER(a, b)
 
 // Evaluates a Status expression; returns it from the enclosing function when not OK.
-#define ORCHD_RETURN_IF_ERROR(expr)                        \
-  do {                                                     \
-    ::orchd::Status orchd_status_ = (expr);                \
-    if (!orchd_status_.ok()) return orchd_status_;         \
+#define ORCHD_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::orchd::Status orchd_status_ = (expr);        \
+    if (!orchd_status_.ok()) return orchd_status_; \
   } while (0)
 
 // Evaluates a Result expression; on error returns the Status, else moves the value into lhs.
 #define ORCHD_ASSIGN_OR_RETURN(lhs, expr) \
   ORCHD_ASSIGN_OR_RETURN_IMPL(ORCHD_CONCAT(orchd_result_, __LINE__), lhs, expr)
-#define ORCHD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
+#define ORCHD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
+  auto tmp = (expr);                                   \
   if (!tmp.has_value()) return std::move(tmp).error(); \
   lhs = std::move(*tmp)

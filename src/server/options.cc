@@ -52,22 +52,21 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   if (*help) return o;
 
   if (o.data_dir.empty() || o.data_dir[0] != '/') {
-    return Error(Code::kInvalid, "invalid --data-dir \"{}\": must be an absolute path",
-                 o.data_dir);
+    return Error(Code::kInvalid, "invalid --data-dir \"{}\": must be an absolute path", o.data_dir);
   }
   while (o.data_dir.size() > 1 && o.data_dir.back() == '/') o.data_dir.pop_back();
   if (!ParseLogLevel(o.log_level)) {
     return Error(Code::kInvalid, "invalid --log-level \"{}\": want debug, info, warn or error",
                  o.log_level);
   }
-  for (auto [flag, value] : {std::pair{"cluster-cidr", &o.cluster_cidr},
-                             std::pair{"service-cidr", &o.service_cidr}}) {
+  for (auto [flag, value] :
+       {std::pair{"cluster-cidr", &o.cluster_cidr}, std::pair{"service-cidr", &o.service_cidr}}) {
     if (auto r = ParseCidr(*value); !r) {
       return Error(Code::kInvalid, "invalid --{}: {}", flag, r.error().message());
     }
   }
-  for (auto [flag, value] : {std::pair{"bind-address", &o.bind_address},
-                             std::pair{"cluster-dns", &o.cluster_dns}}) {
+  for (auto [flag, value] :
+       {std::pair{"bind-address", &o.bind_address}, std::pair{"cluster-dns", &o.cluster_dns}}) {
     if (auto r = ParseIp(*value); !r) {
       return Error(Code::kInvalid, "invalid --{}: {}", flag, r.error().message());
     }
@@ -93,8 +92,8 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   ORCHD_ASSIGN_OR_RETURN(o.history_window_seconds, ParseDurationSeconds(o.history_window));
   if (o.datastore_endpoint.empty()) {
     o.db_path = o.data_dir + "/server/db/state.db";
-  } else if (o.datastore_endpoint.starts_with("sqlite://") &&
-             o.datastore_endpoint.size() > 10 && o.datastore_endpoint[9] == '/') {
+  } else if (o.datastore_endpoint.starts_with("sqlite://") && o.datastore_endpoint.size() > 10 &&
+             o.datastore_endpoint[9] == '/') {
     o.db_path = o.datastore_endpoint.substr(9);
   } else if (o.datastore_endpoint.starts_with("postgres://")) {
     return Error(Code::kInvalid,

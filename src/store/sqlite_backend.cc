@@ -148,7 +148,7 @@ class Query {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return conn_.Err(rc, fmt::format("run {}", sqlite3_sql(stmt_)));
+    return conn_.Err(rc, "query");
   }
   Status Run() {
     auto r = Step();
