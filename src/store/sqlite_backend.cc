@@ -327,8 +327,7 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const SqliteOptions& 
 
 Status SqliteBackend::Init() {
   const std::string& path = options_.path;
-  ORCHD_ASSIGN_OR_RETURN(writer_,
-                         Conn::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  ORCHD_ASSIGN_OR_RETURN(writer_, Conn::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   Conn& w = *writer_;
   ORCHD_RETURN_IF_ERROR(w.Exec("PRAGMA busy_timeout = 10000"));
 
@@ -427,8 +426,9 @@ struct Latest {
 
 Result<std::optional<Latest>> ReadLatest(SqliteBackend::Conn& w, std::string_view key) {
   ORCHD_ASSIGN_OR_RETURN(
-      auto q, Query::Make(w, "SELECT id, deleted, created, create_revision, value FROM kine "
-                             "WHERE name = ?1 ORDER BY id DESC LIMIT 1"));
+      auto q, Query::Make(w,
+                          "SELECT id, deleted, created, create_revision, value FROM kine "
+                          "WHERE name = ?1 ORDER BY id DESC LIMIT 1"));
   q.BindText(1, key);
   ORCHD_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<Latest>();
@@ -441,10 +441,11 @@ Result<std::optional<Latest>> ReadLatest(SqliteBackend::Conn& w, std::string_vie
 }
 
 Status InsertRow(SqliteBackend::Conn& w, Row& row) {
-  ORCHD_ASSIGN_OR_RETURN(
-      auto q, Query::Make(w, "INSERT INTO kine (name, created, deleted, create_revision, "
-                             "prev_revision, lease, expires, value, old_value) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  ORCHD_ASSIGN_OR_RETURN(auto q,
+                         Query::Make(w,
+                                     "INSERT INTO kine (name, created, deleted, create_revision, "
+                                     "prev_revision, lease, expires, value, old_value) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   q.BindText(1, row.name)
       .Bind(2, row.created)
       .Bind(3, row.deleted)
@@ -526,8 +527,9 @@ Result<CompactProgress> SqliteBackend::CompactStep(Revision target, int64_t max_
   {
     // Rows superseded by a write in (from, to]: no read at a revision >= `to` can see them.
     ORCHD_ASSIGN_OR_RETURN(
-        auto q, Query::Make(w, "DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine "
-                               "WHERE id > ?1 AND id <= ?2 AND prev_revision != 0)"));
+        auto q, Query::Make(w,
+                            "DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine "
+                            "WHERE id > ?1 AND id <= ?2 AND prev_revision != 0)"));
     q.Bind(1, from).Bind(2, to);
     ORCHD_RETURN_IF_ERROR(q.Run());
     deleted += sqlite3_changes(w.db());
@@ -595,12 +597,13 @@ Result<std::vector<Row>> SqliteBackend::List(const KeyRange& range, Revision at,
                                              std::string_view after_key, int64_t limit) {
   auto r = AcquireReader();
   ORCHD_ASSIGN_OR_RETURN(
-      auto q, Query::Make(*r, "SELECT k.id, k.name, k.created, k.deleted, k.create_revision, "
-                              "k.prev_revision, k.lease, k.expires, k.value, NULL "
-                              "FROM kine AS k JOIN (SELECT MAX(id) AS mid FROM kine "
-                              "WHERE name >= ?1 AND name < ?2 AND name > ?3 AND id <= ?4 "
-                              "GROUP BY name) AS m ON k.id = m.mid "
-                              "WHERE k.deleted = 0 ORDER BY k.name LIMIT ?5"));
+      auto q, Query::Make(*r,
+                          "SELECT k.id, k.name, k.created, k.deleted, k.create_revision, "
+                          "k.prev_revision, k.lease, k.expires, k.value, NULL "
+                          "FROM kine AS k JOIN (SELECT MAX(id) AS mid FROM kine "
+                          "WHERE name >= ?1 AND name < ?2 AND name > ?3 AND id <= ?4 "
+                          "GROUP BY name) AS m ON k.id = m.mid "
+                          "WHERE k.deleted = 0 ORDER BY k.name LIMIT ?5"));
   q.BindText(1, range.start)
       .BindText(2, range.end)
       .BindText(3, after_key)
@@ -618,9 +621,9 @@ Result<std::vector<Row>> SqliteBackend::List(const KeyRange& range, Revision at,
 Result<std::vector<Row>> SqliteBackend::History(const KeyRange& range, Revision after,
                                                 Revision upto, int64_t limit) {
   auto r = AcquireReader();
-  ORCHD_ASSIGN_OR_RETURN(auto q,
-                         Query::Make(*r, "SELECT " ROW_COLUMNS " FROM kine WHERE id > ?1 AND id "
-                                         "<= ?2 AND name >= ?3 AND name < ?4 ORDER BY id LIMIT ?5"));
+  ORCHD_ASSIGN_OR_RETURN(
+      auto q, Query::Make(*r, "SELECT " ROW_COLUMNS " FROM kine WHERE id > ?1 AND id "
+                              "<= ?2 AND name >= ?3 AND name < ?4 ORDER BY id LIMIT ?5"));
   q.Bind(1, after).Bind(2, upto).BindText(3, range.start).BindText(4, range.end).Bind(5, limit);
   std::vector<Row> out;
   for (;;) {

@@ -1,19 +1,19 @@
 #include "store/store.h"
 
-#include <charconv>
-
 #include "common/base64.h"
+#include "common/completion.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "store/sqlite_backend.h"
 
 namespace orchd::store {
 
 struct Store::Request {
-  enum class Kind { kWrite, kCompact, kMaintain };
+  using Kind = RequestKind;
   Kind kind = Kind::kWrite;
   WriteOp op;
-  WriteCallback on_write;           // kWrite
-  Revision target = 0;              // kCompact
+  WriteCallback on_write;               // kWrite
+  Revision target = 0;                  // kCompact
   std::function<void(Status)> on_done;  // kCompact, kMaintain
 };
 
@@ -32,12 +32,11 @@ Result<std::pair<Revision, std::string>> DecodeContinue(std::string_view token,
   std::string_view rest = std::string_view(*raw).substr(2);
   auto colon = rest.find(':');
   if (colon == std::string_view::npos) return bad();
-  Revision rev = 0;
-  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + colon, rev);
-  if (ec != std::errc() || ptr != rest.data() + colon || rev <= 0) return bad();
+  std::optional<int64_t> rev = ParseInt64(rest.substr(0, colon));
+  if (!rev || *rev <= 0) return bad();
   std::string key(rest.substr(colon + 1));
   if (!key.starts_with(prefix)) return bad();
-  return std::make_pair(rev, std::move(key));
+  return std::make_pair(*rev, std::move(key));
 }
 
 Status FutureRevision(Revision rev, Revision head) {
@@ -100,8 +99,8 @@ void Store::Stop() {
 void Store::Submit(WriteOp op, WriteCallback done) {
   if (Status s = ValidateKey(op.key); !s.ok()) return done(s);
   if (op.value.size() > options_.max_value_bytes) {
-    return done(Error(Code::kRequestEntityTooLarge, "value of key {} is {} bytes, over {}",
-                      op.key, op.value.size(), options_.max_value_bytes));
+    return done(Error(Code::kRequestEntityTooLarge, "value of key {} is {} bytes, over {}", op.key,
+                      op.value.size(), options_.max_value_bytes));
   }
   if (op.lease < 0) return done(Error(Code::kBadRequest, "negative time to live"));
   op.expires_ms = op.lease > 0 ? clock_.NowUnixMillis() + op.lease * 1000 : 0;
@@ -121,13 +120,15 @@ void Store::Enqueue(Request request) {
     } else if (request.kind == Request::Kind::kWrite && queue_.size() >= options_.max_queue) {
       refused = Error(Code::kTooManyRequests, "the store's write queue is full ({} writes)",
                       queue_.size());
-    } else {
+    }
+    if (refused.ok()) {
       queue_.push_back(std::move(request));
+      cv_.notify_one();
+      return;
     }
   }
-  if (refused.ok()) {
-    cv_.notify_one();
-  } else if (request.on_write) {
+  // Refused: answer on this thread, outside the lock.
+  if (request.on_write) {
     request.on_write(refused);
   } else if (request.on_done) {
     request.on_done(refused);
@@ -135,18 +136,9 @@ void Store::Enqueue(Request request) {
 }
 
 Result<EventPtr> Store::WriteAndWait(WriteOp op) {
-  // The callback signals under the mutex, so this frame cannot be gone while it runs.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Result<EventPtr>> result;
-  Submit(std::move(op), [&](Result<EventPtr> r) {
-    std::lock_guard lock(mu);
-    result.emplace(std::move(r));
-    cv.notify_one();
-  });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return result.has_value(); });
-  return std::move(*result);
+  Completion<Result<EventPtr>> done;
+  Submit(std::move(op), [&done](Result<EventPtr> r) { done.Set(std::move(r)); });
+  return done.Wait();
 }
 
 Result<KeyValue> Store::Create(std::string_view key, std::string value, const WriteOptions& opts) {
@@ -168,9 +160,9 @@ Result<KeyValue> Store::Update(std::string_view key, std::string value, Revision
 }
 
 Result<KeyValue> Store::Delete(std::string_view key, Revision expected) {
-  ORCHD_ASSIGN_OR_RETURN(auto e, WriteAndWait({.kind = WriteKind::kDelete,
-                                               .key = std::string(key),
-                                               .expected = expected}));
+  ORCHD_ASSIGN_OR_RETURN(
+      auto e,
+      WriteAndWait({.kind = WriteKind::kDelete, .key = std::string(key), .expected = expected}));
   return e->kv;
 }
 
@@ -180,38 +172,19 @@ Status Store::Compact(Revision revision) {
     return Error(Code::kBadRequest, "cannot compact to revision {}: current revision is {}",
                  revision, head);
   }
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Status> result;
-  Request r;
-  r.kind = Request::Kind::kCompact;
-  r.target = revision;
-  r.on_done = [&](Status s) {
-    std::lock_guard lock(mu);
-    result.emplace(std::move(s));
-    cv.notify_one();
-  };
-  Enqueue(std::move(r));
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return result.has_value(); });
-  return *result;
+  return RunControl(RequestKind::kCompact, revision);
 }
 
-Status Store::RunMaintenance() {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Status> result;
+Status Store::RunMaintenance() { return RunControl(RequestKind::kMaintain, 0); }
+
+Status Store::RunControl(RequestKind kind, Revision target) {
+  Completion<Status> done;
   Request r;
-  r.kind = Request::Kind::kMaintain;
-  r.on_done = [&](Status s) {
-    std::lock_guard lock(mu);
-    result.emplace(std::move(s));
-    cv.notify_one();
-  };
+  r.kind = kind;
+  r.target = target;
+  r.on_done = [&done](Status s) { done.Set(std::move(s)); };
   Enqueue(std::move(r));
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return result.has_value(); });
-  return *result;
+  return done.Wait();
 }
 
 // ---- reads ----
@@ -338,7 +311,7 @@ std::vector<Result<EventPtr>> Store::CommitOps(std::vector<WriteOp> ops) {
     out.emplace_back(std::move(e));
   }
   // Publish before acknowledging: whoever sees the acknowledgement can watch from its revision.
-  hub_->Publish(std::move(events));
+  hub_->Publish(events);
   return out;
 }
 
@@ -439,9 +412,8 @@ void Store::ExpireDue() {
         expiry_.push({now + 1000, taken[i].key, taken[i].revision});
       }
     }
-    if (std::any_of(results.begin(), results.end(), [](const auto& r) {
-          return !r && r.error().code() == Code::kInternalError;
-        })) {
+    if (std::any_of(results.begin(), results.end(),
+                    [](const auto& r) { return !r && r.error().code() == Code::kInternalError; })) {
       return;
     }
   }

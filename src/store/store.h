@@ -38,10 +38,10 @@ struct StoreOptions {
   // History younger than this is kept (watches may resume from it); older history is compacted.
   std::chrono::seconds history_window{300};
   std::chrono::seconds compact_interval{60};  // how often history is checked for compaction
-  int64_t compact_batch = 1000;  // revisions per compaction transaction
-  int64_t vacuum_batch = 2048;   // pages returned to the file system per step
-  size_t max_batch = 1024;       // writes per commit
-  size_t max_queue = 65536;      // queued writes beyond which Submit answers kTooManyRequests
+  int64_t compact_batch = 1000;               // revisions per compaction transaction
+  int64_t vacuum_batch = 2048;                // pages returned to the file system per step
+  size_t max_batch = 1024;                    // writes per commit
+  size_t max_queue = 65536;  // queued writes beyond which Submit answers kTooManyRequests
   size_t max_value_bytes = 3 << 20;
   size_t watch_buffer = 1024;  // default per-watcher queue, in events
   size_t event_ring = 10000;   // recent events kept in memory for watch replay
@@ -125,6 +125,7 @@ class Store {
   size_t live_watchers() const;
 
  private:
+  enum class RequestKind { kWrite, kCompact, kMaintain };
   struct Request;
   struct Expiry {
     int64_t expires_ms;
@@ -138,6 +139,8 @@ class Store {
   };
 
   Result<EventPtr> WriteAndWait(WriteOp op);
+  // Queues a compaction or maintenance request and waits for it.
+  Status RunControl(RequestKind kind, Revision target);
   void Enqueue(Request request);
 
   // ---- writer thread ----

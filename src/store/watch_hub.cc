@@ -54,9 +54,8 @@ Result<std::vector<EventPtr>> Watcher::Next(std::chrono::milliseconds timeout) {
       }
       phase = state_->phase;
       if (phase == WatchPhase::kLive) {
-        bool ready = state_->cv.wait_until(lock, deadline, [&] {
-          return !state_->queue.empty() || !state_->error.ok();
-        });
+        bool ready = state_->cv.wait_until(
+            lock, deadline, [&] { return !state_->queue.empty() || !state_->error.ok(); });
         if (!ready) return std::vector<EventPtr>();
         continue;
       }
@@ -75,13 +74,12 @@ Result<std::vector<EventPtr>> Watcher::Next(std::chrono::milliseconds timeout) {
   }
 }
 
-void Watcher::SetNotify(std::function<void()> fn) {
+void Watcher::SetNotify(const std::function<void()>& fn) {
   bool ready;
   {
     std::lock_guard lock(state_->mu);
     state_->notify = fn;
-    ready = !state_->queue.empty() || !state_->error.ok() ||
-            state_->phase == WatchPhase::kCatchUp;
+    ready = !state_->queue.empty() || !state_->error.ok() || state_->phase == WatchPhase::kCatchUp;
   }
   if (ready && fn) fn();
 }
@@ -105,13 +103,13 @@ size_t WatchHub::live_watchers() const {
   return live_.size();
 }
 
-void WatchHub::Publish(std::vector<EventPtr> events) {
+void WatchHub::Publish(const std::vector<EventPtr>& events) {
   if (events.empty()) return;
   std::vector<std::function<void()>> notify;
   {
     std::lock_guard lock(mu_);
     Revision head = head_.load();
-    for (auto& e : events) {
+    for (const auto& e : events) {
       ORCHD_CHECK(e->revision() == head + 1);
       head = e->revision();
       ring_.push_back(e);

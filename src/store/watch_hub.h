@@ -56,7 +56,7 @@ class Watcher {
   // `fn` is called whenever Next() would return without waiting: from the writer thread on a
   // publish, from the thread that ends the watcher, or at once from here. It must be cheap, must
   // not block and must not call into the store (post to an event loop).
-  void SetNotify(std::function<void()> fn);
+  void SetNotify(const std::function<void()>& fn);
 
   // Every event of this watcher with a revision <= this has been returned by Next().
   Revision progress_revision() const;
@@ -80,7 +80,7 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
            Revision compact_revision);
 
   // `events` are the events of one commit, in revision order, directly after head().
-  void Publish(std::vector<EventPtr> events);
+  void Publish(const std::vector<EventPtr>& events);
 
   // Watches keys starting with `prefix` for events with revision > after (after < 0: only
   // events published from now on; after > head: events after that future revision).

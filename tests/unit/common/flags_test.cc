@@ -52,7 +52,8 @@ TEST_CASE("bad flags are one clear error naming the flag", "[flags]") {
   const Case cases[] = {
       {{"--nope"}, "unknown flag: --nope"},
       {{"--data-dir"}, "flag needs an argument: --data-dir"},
-      {{"--disable-agent=maybe"}, "invalid value \"maybe\" for flag --disable-agent: want true or false"},
+      {{"--disable-agent=maybe"},
+       "invalid value \"maybe\" for flag --disable-agent: want true or false"},
       {{"stray"}, "unexpected argument \"stray\" for \"orchd server\""},
   };
   for (const auto& c : cases) {

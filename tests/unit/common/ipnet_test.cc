@@ -6,8 +6,8 @@ namespace orchd {
 namespace {
 
 TEST_CASE("ParseCidr accepts network prefixes and prints them back", "[ipnet]") {
-  for (std::string_view ok : {"10.42.0.0/16", "10.43.0.0/16", "0.0.0.0/0", "fd00::/8",
-                              "192.168.1.128/25"}) {
+  for (std::string_view ok :
+       {"10.42.0.0/16", "10.43.0.0/16", "0.0.0.0/0", "fd00::/8", "192.168.1.128/25"}) {
     auto r = ParseCidr(ok);
     REQUIRE(r.has_value());
     CHECK(r->ToString() == ok);

@@ -52,8 +52,7 @@ TEST_CASE("expiry times survive a restart", "[maintenance]") {
   CHECK(s->Get("/e").error().code() == Code::kNotFound);
 }
 
-TEST_CASE("history older than the window is compacted; newer history is kept",
-          "[maintenance]") {
+TEST_CASE("history older than the window is compacted; newer history is kept", "[maintenance]") {
   StoreFixture s({.history_window = 300s, .compact_batch = 7});
   Must(s->Create("/k", "0"));
   for (int i = 1; i <= 50; ++i) Must(s->Update("/k", std::to_string(i), 0));
@@ -116,8 +115,7 @@ TEST_CASE("the database file shrinks again after mass deletes", "[maintenance]")
   CHECK(Must(s->List("/keep/")).kvs.size() == 100);
 }
 
-TEST_CASE("a full database fails the write with a clear error and loses nothing",
-          "[maintenance]") {
+TEST_CASE("a full database fails the write with a clear error and loses nothing", "[maintenance]") {
   // max_pages stands in for a full disk (the integration suite uses a real tmpfs).
   StoreFixture s({.max_pages = 40});
   std::vector<std::string> stored;

@@ -62,10 +62,10 @@ TEST_CASE("delete checks the expected revision and returns the last value", "[st
 
 TEST_CASE("get reads any revision that is not compacted", "[store]") {
   StoreFixture s;
-  Must(s->Create("/k", "v1"));          // 1
-  Must(s->Update("/k", "v2", 0));       // 2
-  Must(s->Create("/other", "x"));       // 3
-  Must(s->Delete("/k"));                // 4
+  Must(s->Create("/k", "v1"));     // 1
+  Must(s->Update("/k", "v2", 0));  // 2
+  Must(s->Create("/other", "x"));  // 3
+  Must(s->Delete("/k"));           // 4
   CHECK(Must(s->Get("/k", 1)).value == "v1");
   CHECK(Must(s->Get("/k", 2)).value == "v2");
   CHECK(Must(s->Get("/k", 3)).value == "v2");
@@ -177,15 +177,14 @@ TEST_CASE("bad input is refused and changes nothing", "[store]") {
     std::string key;
     Code code;
   };
-  for (const auto& c : {Case{"", Code::kBadRequest}, Case{"/with space", Code::kBadRequest},
-                        Case{"/caf\xc3\xa9", Code::kBadRequest},
-                        Case{std::string(1025, 'k'), Code::kBadRequest}}) {
+  for (const auto& c :
+       {Case{"", Code::kBadRequest}, Case{"/with space", Code::kBadRequest},
+        Case{"/caf\xc3\xa9", Code::kBadRequest}, Case{std::string(1025, 'k'), Code::kBadRequest}}) {
     CAPTURE(c.key);
     CHECK(s->Create(c.key, "v").error().code() == c.code);
     CHECK(s->Get(c.key).error().code() == c.code);
   }
-  CHECK(s->Create("/big", std::string(1025, 'x')).error().code() ==
-        Code::kRequestEntityTooLarge);
+  CHECK(s->Create("/big", std::string(1025, 'x')).error().code() == Code::kRequestEntityTooLarge);
   CHECK(s->Create("/neg", "v", {.ttl_seconds = -1}).error().code() == Code::kBadRequest);
   CHECK(s->List("/", {.limit = -1}).error().code() == Code::kBadRequest);
   CHECK(s->List("/", {.revision = 1000}).error().code() == Code::kTimeout);
@@ -282,8 +281,7 @@ TEST_CASE("a damaged or foreign database is refused and left as it was", "[store
   }
   SECTION("a newer schema") {
     REQUIRE(open().ok());
-    REQUIRE(std::system(fmt::format("sqlite3 '{}' 'PRAGMA user_version = 7'", path).c_str()) ==
-            0);
+    REQUIRE(std::system(fmt::format("sqlite3 '{}' 'PRAGMA user_version = 7'", path).c_str()) == 0);
     std::string before = Must(ReadFile(path));
     Status st = open();
     CHECK(st.code() == Code::kInvalid);

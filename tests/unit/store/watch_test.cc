@@ -22,8 +22,7 @@ std::vector<EventPtr> Collect(Watcher& w, size_t count) {
   return out;
 }
 
-TEST_CASE("a live watch sees creates, updates and deletes under its prefix, in order",
-          "[watch]") {
+TEST_CASE("a live watch sees creates, updates and deletes under its prefix, in order", "[watch]") {
   StoreFixture s;
   auto w = Must(s->Watch("/registry/pods/"));
   Must(s->Create("/registry/pods/a", "1"));
@@ -92,8 +91,7 @@ TEST_CASE("a watch from a compacted revision is Expired", "[watch]") {
   CHECK(Must(s->Watch("/k", {.after_revision = 6})) != nullptr);
 }
 
-TEST_CASE("history compacted while a watcher replays it ends the watch with Expired",
-          "[watch]") {
+TEST_CASE("history compacted while a watcher replays it ends the watch with Expired", "[watch]") {
   StoreFixture s({.event_ring = 4});
   for (int i = 0; i < 2000; ++i) Must(s->Create(fmt::format("/k/{}", i), "x"));
   auto w = Must(s->Watch("/k/", {.after_revision = 0}));

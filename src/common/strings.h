@@ -1,0 +1,14 @@
+// Small string helpers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace orchd {
+
+// A whole string of decimal digits (optionally with a leading '-') as an int64; nullopt for
+// anything else, including empty input, trailing characters and overflow.
+std::optional<int64_t> ParseInt64(std::string_view text);
+
+}  // namespace orchd
