@@ -15,4 +15,20 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
   return value;
 }
 
+std::string OneLine(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_break = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (!in_break) out += ' ';
+      in_break = true;
+      continue;
+    }
+    in_break = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace orchd

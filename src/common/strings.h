@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace orchd {
@@ -10,5 +11,9 @@ namespace orchd {
 // A whole string of decimal digits (optionally with a leading '-') as an int64; nullopt for
 // anything else, including empty input, trailing characters and overflow.
 std::optional<int64_t> ParseInt64(std::string_view text);
+
+// `text` with every run of line breaks and tabs replaced by one space: for messages that must
+// stay on one line (CLI errors, log lines) whatever a library put in them.
+std::string OneLine(std::string_view text);
 
 }  // namespace orchd

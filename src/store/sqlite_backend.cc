@@ -11,6 +11,7 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "common/unique_handle.h"
 
 namespace orchd::store {
@@ -315,6 +316,12 @@ Status InspectExistingFile(const std::string& path) {
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const SqliteOptions& options) {
   ORCHD_RETURN_IF_ERROR(InspectExistingFile(options.path));
+  // The database holds every secret of the cluster: create it private (SQLite would use 0644).
+  // SQLite gives its -wal and -shm files the mode of the database file.
+  UniqueFd created(::open(options.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!created.valid() && errno != EEXIST) {
+    return ErrnoStatus(errno, fmt::format("create database {}", options.path));
+  }
   auto slash = options.path.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : options.path.substr(0, slash + 1);
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
@@ -375,7 +382,8 @@ Status SqliteBackend::Init() {
     // instead of failed requests later.
     ORCHD_ASSIGN_OR_RETURN(auto q, Query::Make(w, "PRAGMA quick_check(1)"));
     auto row = q.Step();
-    std::string verdict = row && *row ? q.Bytes(0) : row.status().message();
+    // quick_check lists problems on several lines; the error must stay on one.
+    std::string verdict = OneLine(row && *row ? q.Bytes(0) : row.status().message());
     if (verdict != "ok") {
       return Error(Code::kInvalid,
                    "database {} is damaged ({}); refusing to open it: move it aside or restore "

@@ -1,6 +1,8 @@
 // Store: reads and writes, revisions, conflicts, persistence and bad input.
 #include "store/store.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "common/fs.h"
@@ -216,6 +218,14 @@ TEST_CASE("the revision never goes backwards, even when the newest row is compac
   s.Reopen();
   CHECK(s->CurrentRevision() == 2);
   CHECK(Must(s->Create("/a", "again")).mod_revision == 3);
+}
+
+TEST_CASE("the database file is private to its owner", "[store]") {
+  StoreFixture s;
+  Must(s->Create("/registry/secrets/default/token", "secret"));
+  struct stat st {};
+  REQUIRE(::stat(s.options.path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
 }
 
 TEST_CASE("writes after Stop are refused", "[store]") {

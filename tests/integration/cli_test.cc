@@ -1,0 +1,457 @@
+// The orchd command line as users meet it (ARCHITECTURE.md section 1): the real binary, run by
+// fork/exec. Exit codes, the one-line error contract, the server's lifecycle and signals, and
+// the refusal of data directories and databases it must not touch, byte for byte.
+//
+// Cases tagged [root] switch to uid/gid 65534 (nobody) for permission checks; without root they
+// print a warning and pass.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <random>
+#include <regex>
+#include <set>
+
+#include "common/fs.h"
+#include "integration/subprocess.h"
+#include "store/store.h"
+#include "testing/temp_dir.h"
+
+#ifndef ORCHD_BINARY
+#error "ORCHD_BINARY must name the orchd executable"
+#endif
+
+namespace orchd::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+// Bounds, not expectations: the machine is shared and the build runs under sanitizers.
+constexpr auto kRunTimeout = seconds(60);
+constexpr auto kReadyTimeout = seconds(15);
+constexpr auto kStopTimeout = seconds(10);
+constexpr uid_t kNobody = 65534;
+
+struct RunOptions {
+  std::vector<std::string> env;  // added to the (ORCHD_*-free) environment
+  std::string cwd;
+  bool as_nobody = false;
+};
+
+SpawnOptions OrchdSpawn(const std::vector<std::string>& args, const RunOptions& o = {}) {
+  SpawnOptions so;
+  so.args.push_back(ORCHD_BINARY);
+  so.args.insert(so.args.end(), args.begin(), args.end());
+  so.env = CleanEnvironment(o.env);
+  so.cwd = o.cwd;
+  if (o.as_nobody) so.uid = so.gid = kNobody;
+  return so;
+}
+
+std::string Describe(const Completed& c) {
+  return fmt::format("{}\n--- stdout ---\n{}--- stderr ---\n{}", c.status.ToString(), c.out, c.err);
+}
+
+Completed RunOrchd(const std::vector<std::string>& args, const RunOptions& o = {}) {
+  auto r = Run(OrchdSpawn(args, o), After(kRunTimeout));
+  INFO((r ? std::string() : r.error().ToString()));
+  REQUIRE(r.has_value());
+  return *r;
+}
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// The one-line error contract: exactly one non-empty, newline-terminated line.
+void CheckOneLine(const std::string& err) {
+  INFO("stderr: " << err);
+  CHECK(Lines(err).size() == 1);
+  CHECK(err.size() > 1);
+  CHECK(err.back() == '\n');
+}
+
+std::unique_ptr<Subprocess> StartServer(const std::string& data_dir) {
+  auto p = Subprocess::Spawn(OrchdSpawn({"server", "--data-dir", data_dir}));
+  INFO((p ? std::string() : p.error().ToString()));
+  REQUIRE(p.has_value());
+  bool ready = (*p)->WaitForStderr("ready", After(kReadyTimeout));
+  INFO("stderr: " << (*p)->err());
+  REQUIRE(ready);
+  return std::move(*p);
+}
+
+ExitStatus StopServer(Subprocess& server, int sig) {
+  REQUIRE(server.Signal(sig).ok());
+  auto st = server.Wait(After(kStopTimeout));
+  INFO((st ? std::string() : st.error().ToString()) << "\nstderr: " << server.err());
+  REQUIRE(st.has_value());
+  return *st;
+}
+
+// Runs the server once on a fresh `data_dir`, so it holds a valid, empty orchd database.
+void CreateOrchdDatabase(const std::string& data_dir) {
+  auto server = StartServer(data_dir);
+  ExitStatus st = StopServer(*server, SIGTERM);
+  INFO("stderr: " << server->err());
+  REQUIRE(st.Exited(0));
+}
+
+void Sqlite3(const std::string& file, const std::string& sql) {
+  std::string bin = FindInPath("sqlite3");
+  INFO("the sqlite3 shell is needed to prepare this case (apt-get install sqlite3)");
+  REQUIRE(!bin.empty());
+  auto r =
+      Run(SpawnOptions{.args = {bin, file, sql}, .env = CleanEnvironment()}, After(kRunTimeout));
+  INFO((r ? Describe(*r) : r.error().ToString()));
+  REQUIRE(r.has_value());
+  REQUIRE(r->status.Exited(0));
+}
+
+std::string ReadOrDie(const std::string& path) {
+  auto r = ReadFile(path);
+  INFO((r ? std::string() : r.error().ToString()));
+  REQUIRE(r.has_value());
+  return *r;
+}
+
+// The names in `dir`, sorted and joined, so a difference reads well in a failure.
+std::string Listing(const std::string& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) names.insert(e.path().filename());
+  if (ec) return "<" + ec.message() + ">";
+  std::string out;
+  for (const auto& n : names) out += n + " ";
+  return out;
+}
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(rng());
+  return out;
+}
+
+void WriteAt(const std::string& path, int64_t offset, const std::string& data, int flags) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | flags, 0600));
+  REQUIRE(fd.valid());
+  REQUIRE(::pwrite(fd.get(), data.data(), data.size(), offset) ==
+          static_cast<ssize_t>(data.size()));
+  REQUIRE(::fsync(fd.get()) == 0);
+}
+
+void MakeDbDir(const std::string& data_dir) {
+  REQUIRE(MakeDirs(data_dir + "/server/db", 0700).ok());
+}
+
+// The server must refuse the database under `data_dir`: exit 1, one line containing `needle`,
+// the file's bytes unchanged and no file appearing or disappearing next to it (-wal, -shm).
+void ExpectDatabaseRefused(const std::string& data_dir, std::string_view needle,
+                           bool as_nobody = false) {
+  const std::string db_dir = data_dir + "/server/db";
+  const std::string db = db_dir + "/state.db";
+  const bool regular = fs::is_regular_file(db);
+  const std::string before = regular ? ReadOrDie(db) : "";
+  const std::string listing = Listing(db_dir);
+
+  Completed c = RunOrchd({"server", "--data-dir", data_dir}, {.as_nobody = as_nobody});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(1));
+  CheckOneLine(c.err);
+  CHECK(Contains(c.err, "orchd server: "));
+  CHECK(Contains(c.err, needle));
+  CHECK(Listing(db_dir) == listing);
+  if (regular) {
+    const bool unchanged = ReadOrDie(db) == before;
+    CHECK(unchanged);
+  }
+}
+
+// ---- commands ----
+
+TEST_CASE("orchd version prints the version, commit, build date and compiler", "[cli]") {
+  Completed c = RunOrchd({"version"});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(0));
+  CHECK(c.err.empty());
+  CHECK(std::regex_search(c.out,
+                          std::regex(R"(^orchd version v0\.1\.0 \(([0-9a-f]{7,40}|unknown)\)\n)")));
+  CHECK(std::regex_search(c.out, std::regex(R"(\nbuild date: \d{4}-\d\d-\d\dT[^\n]+\n)")));
+  CHECK(std::regex_search(c.out, std::regex(R"(\ncompiler: [^\n]+\n)")));
+
+  Completed extra = RunOrchd({"version", "--bogus"});
+  INFO(Describe(extra));
+  CHECK(extra.status.Exited(2));
+  CheckOneLine(extra.err);
+}
+
+TEST_CASE("orchd without a command prints the usage on stderr and exits 2", "[cli]") {
+  Completed c = RunOrchd({});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(2));
+  CHECK(c.out.empty());
+  CHECK(Contains(c.err, "Usage: orchd"));
+  CHECK(Contains(c.err, "server"));
+  CHECK(Contains(c.err, "version"));
+}
+
+TEST_CASE("an unknown command is named in one line and exits 2", "[cli]") {
+  Completed c = RunOrchd({"frobnicate", "--data-dir", "/nonexistent"});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(2));
+  CHECK(c.out.empty());
+  CheckOneLine(c.err);
+  CHECK(Contains(c.err, "frobnicate"));
+}
+
+TEST_CASE("orchd server --help prints the flags on stdout and exits 0", "[cli]") {
+  TempDir t;
+  Completed c = RunOrchd({"server", "--data-dir", t.File("data"), "--help"});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(0));
+  CHECK(Contains(c.out, "Usage: orchd server"));
+  CHECK(Contains(c.out, "--data-dir"));
+  CHECK(Contains(c.out, "--cluster-cidr"));
+  CHECK_FALSE(PathExists(t.File("data")));
+}
+
+// ---- bad input: one line, exit 2, nothing created ----
+
+struct BadInput {
+  const char* name;
+  std::vector<std::string> args;  // "{D}" stands for a data dir that must not be created
+  std::vector<std::string> env;
+  std::vector<std::string> mentions;
+};
+
+TEST_CASE("bad input exits 2 with one line naming it, before anything is created", "[cli]") {
+  const std::vector<BadInput> cases = {
+      {"unknown flag", {"--data-dir", "{D}", "--no-such-flag"}, {}, {"--no-such-flag"}},
+      {"unknown flag first", {"--bogus=1", "--data-dir", "{D}"}, {}, {"--bogus"}},
+      {"flag without value", {"--data-dir", "{D}", "--token"}, {}, {"--token"}},
+      {"stray argument", {"--data-dir", "{D}", "stray"}, {}, {"stray"}},
+      {"cidr prefix 33",
+       {"--data-dir", "{D}", "--cluster-cidr", "10.42.0.0/33"},
+       {},
+       {"--cluster-cidr", "10.42.0.0/33"}},
+      {"cidr host bits",
+       {"--data-dir", "{D}", "--cluster-cidr", "10.42.0.1/16"},
+       {},
+       {"--cluster-cidr", "10.42.0.1/16"}},
+      {"cidr without prefix",
+       {"--data-dir", "{D}", "--service-cidr", "10.43.0.0"},
+       {},
+       {"--service-cidr", "10.43.0.0"}},
+      {"port 0",
+       {"--data-dir", "{D}", "--https-listen-port", "0"},
+       {},
+       {"--https-listen-port", "\"0\""}},
+      {"port 70000",
+       {"--data-dir", "{D}", "--https-listen-port", "70000"},
+       {},
+       {"--https-listen-port", "70000"}},
+      {"port abc",
+       {"--data-dir", "{D}", "--https-listen-port", "abc"},
+       {},
+       {"--https-listen-port", "abc"}},
+      {"port 80x",
+       {"--data-dir", "{D}", "--https-listen-port", "80x"},
+       {},
+       {"--https-listen-port", "80x"}},
+      {"relative data dir", {"--data-dir", "relative/dir"}, {}, {"--data-dir", "relative/dir"}},
+      {"log level", {"--data-dir", "{D}", "--log-level", "loud"}, {}, {"--log-level", "loud"}},
+      {"mysql endpoint",
+       {"--data-dir", "{D}", "--datastore-endpoint", "mysql://x"},
+       {},
+       {"--datastore-endpoint", "mysql://x"}},
+      {"relative sqlite endpoint",
+       {"--data-dir", "{D}", "--datastore-endpoint", "sqlite://x.db"},
+       {},
+       {"--datastore-endpoint", "sqlite://x.db"}},
+      {"bad bool", {"--data-dir", "{D}", "--disable-agent=maybe"}, {}, {"disable-agent", "maybe"}},
+      {"bad duration", {"--data-dir", "{D}", "--history-window", "5x"}, {}, {"5x"}},
+      {"bad cidr in environment",
+       {"--data-dir", "{D}"},
+       {"ORCHD_CLUSTER_CIDR=10.42.0.0/33"},
+       {"cluster-cidr", "10.42.0.0/33"}},
+      {"bad port in environment",
+       {"--data-dir", "{D}"},
+       {"ORCHD_HTTPS_LISTEN_PORT=abc"},
+       {"https-listen-port", "abc"}},
+      {"bad data dir in environment",
+       {},
+       {"ORCHD_DATA_DIR=relative/dir"},
+       {"--data-dir", "relative/dir"}},
+  };
+  TempDir t;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const BadInput& bad = cases[i];
+    const std::string data_dir = t.File(fmt::format("data-{}", i));
+    std::vector<std::string> args = {"server"};
+    for (const auto& a : bad.args) args.push_back(a == "{D}" ? data_dir : a);
+    Completed c = RunOrchd(args, {.env = bad.env, .cwd = t.path()});
+    INFO("case: " << bad.name << "\n" << Describe(c));
+    CHECK(c.status.Exited(2));
+    CHECK(c.out.empty());
+    CheckOneLine(c.err);
+    CHECK(c.err.starts_with("orchd server: "));
+    for (const auto& m : bad.mentions) CHECK(Contains(c.err, m));
+    CHECK_FALSE(PathExists(data_dir));
+    CHECK_FALSE(PathExists(t.File("relative")));
+  }
+}
+
+// ---- lifecycle ----
+
+TEST_CASE("the server creates its data dir, stops on SIGTERM and SIGINT, and reopens it",
+          "[cli][server]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  const std::string db = data_dir + "/server/db/state.db";
+
+  auto first = StartServer(data_dir);
+  CHECK(fs::is_regular_file(db));
+  CHECK(Contains(first->err(), "created database"));
+  ExitStatus st = StopServer(*first, SIGTERM);
+  INFO("first run stderr: " << first->err());
+  CHECK(st.Exited(0));
+  CHECK(Contains(first->err(), "SIGTERM"));
+  CHECK(Contains(first->err(), "stopped"));
+
+  auto second = StartServer(data_dir);
+  st = StopServer(*second, SIGINT);
+  INFO("second run stderr: " << second->err());
+  CHECK(st.Exited(0));
+  CHECK(Contains(second->err(), "revision"));
+  CHECK_FALSE(Contains(second->err(), "created database"));
+  CHECK(Contains(second->err(), "SIGINT"));
+  CHECK(Contains(second->err(), "stopped"));
+  CHECK(fs::is_regular_file(db));
+}
+
+// ---- data directories it cannot use ----
+
+TEST_CASE("a data dir the server may not write is refused in one line", "[cli][root]") {
+  if (::geteuid() != 0) {
+    WARN("skipped: needs root to run the server as nobody");
+    return;
+  }
+  TempDir t;
+  REQUIRE(::chmod(t.path().c_str(), 0755) == 0);
+  // Root-owned: one the server cannot enter, one it can enter but not write.
+  const std::string locked = t.File("locked");
+  const std::string readonly = t.File("readonly");
+  REQUIRE(::mkdir(locked.c_str(), 0700) == 0);
+  REQUIRE(::mkdir(readonly.c_str(), 0755) == 0);
+
+  for (const std::string& parent : {locked, readonly}) {
+    const std::string data_dir = parent + "/data";
+    Completed c = RunOrchd({"server", "--data-dir", data_dir}, {.as_nobody = true});
+    INFO("data dir " << data_dir << "\n" << Describe(c));
+    CHECK(c.status.Exited(1));
+    CheckOneLine(c.err);
+    CHECK((Contains(c.err, "Permission denied") || Contains(c.err, "not writable")));
+    CHECK(Listing(parent).empty());
+  }
+}
+
+TEST_CASE("a data dir that is a regular file is refused in one line", "[cli]") {
+  TempDir t;
+  const std::string file = t.File("file");
+  WriteAt(file, 0, "not a directory\n", O_CREAT);
+  Completed c = RunOrchd({"server", "--data-dir", file});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(1));
+  CheckOneLine(c.err);
+  CHECK(Contains(c.err, file));
+  CHECK(ReadOrDie(file) == "not a directory\n");
+}
+
+// ---- databases it must refuse, without changing a byte ----
+
+TEST_CASE("a file that is not a SQLite database is refused", "[cli][db]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  MakeDbDir(data_dir);
+  WriteAt(data_dir + "/server/db/state.db", 0, RandomBytes(64 << 10, 42), O_CREAT);
+  ExpectDatabaseRefused(data_dir, "not a SQLite database");
+}
+
+TEST_CASE("a database from a newer orchd is refused", "[cli][db]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  CreateOrchdDatabase(data_dir);
+  Sqlite3(data_dir + "/server/db/state.db", "PRAGMA user_version=99");
+  ExpectDatabaseRefused(data_dir, "newer");
+}
+
+TEST_CASE("a SQLite database of another program is refused", "[cli][db]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  MakeDbDir(data_dir);
+  Sqlite3(data_dir + "/server/db/state.db", "CREATE TABLE t(x)");
+  ExpectDatabaseRefused(data_dir, "not an orchd database");
+}
+
+// Known product bug (reported with this test): the refusal carries SQLite's quick_check verdict,
+// which holds a newline ("*** in database main ***\nPage 6: ..."), so stderr has two lines instead
+// of one. This case fails on CheckOneLine until src/store/sqlite_backend.cc flattens the verdict.
+TEST_CASE("a damaged orchd database is refused", "[cli][db]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  const std::string db = data_dir + "/server/db/state.db";
+  MakeDbDir(data_dir);
+  {
+    RealClock clock;
+    store::Store s(store::StoreOptions{.path = db, .background_maintenance = false}, clock);
+    REQUIRE(s.Start().ok());
+    for (int i = 0; i < 300; ++i) {
+      auto kv = s.Create(fmt::format("/registry/configmaps/default/cm-{:04}", i),
+                         RandomBytes(300, static_cast<uint32_t>(i)));
+      INFO((kv ? std::string() : kv.error().ToString()));
+      REQUIRE(kv.has_value());
+    }
+    s.Stop();
+  }
+  // Everything into the main file first, so the damage below hits the only copy of the data.
+  Sqlite3(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  auto size = FileSize(db);
+  REQUIRE(size.has_value());
+  REQUIRE(*size >= 64 << 10);
+  WriteAt(db, 16 << 10, RandomBytes(8 << 10, 7), 0);
+  ExpectDatabaseRefused(data_dir, "damaged");
+}
+
+TEST_CASE("an unreadable database is refused in one line", "[cli][db][root]") {
+  TempDir t;
+  const std::string data_dir = t.File("data");
+  const std::string db = data_dir + "/server/db/state.db";
+
+  SECTION("a directory in place of the file") {
+    REQUIRE(MakeDirs(db, 0700).ok());
+    ExpectDatabaseRefused(data_dir, "state.db");
+    CHECK(fs::is_directory(db));
+  }
+  SECTION("a file with mode 000, the server running as nobody") {
+    if (::geteuid() != 0) {
+      WARN("skipped: needs root to run the server as nobody");
+      return;
+    }
+    CreateOrchdDatabase(data_dir);
+    REQUIRE(::chmod(t.path().c_str(), 0755) == 0);
+    for (const auto& e : fs::recursive_directory_iterator(data_dir)) {
+      REQUIRE(::lchown(e.path().c_str(), kNobody, kNobody) == 0);
+    }
+    REQUIRE(::chown(data_dir.c_str(), kNobody, kNobody) == 0);
+    REQUIRE(::chmod(db.c_str(), 0) == 0);
+    ExpectDatabaseRefused(data_dir, "Permission denied", /*as_nobody=*/true);
+  }
+}
+
+}  // namespace
+}  // namespace orchd::testing
