@@ -48,7 +48,10 @@ class [[nodiscard]] Result : public std::expected<T, Status> {
 // Evaluates a Result expression; on error returns the Status, else moves the value into lhs.
 #define ORCHD_ASSIGN_OR_RETURN(lhs, expr) \
   ORCHD_ASSIGN_OR_RETURN_IMPL(ORCHD_CONCAT(orchd_result_, __LINE__), lhs, expr)
+// `tmp` and `lhs` cannot take parentheses: `lhs` may be a declaration (`auto x`).
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ORCHD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
   auto tmp = (expr);                                   \
   if (!tmp.has_value()) return std::move(tmp).error(); \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -1,8 +1,8 @@
 #include "server/server.h"
 
-#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "common/fs.h"
@@ -44,7 +44,7 @@ int RunServerCommand(std::span<const std::string> args) {
     std::fputs(usage.c_str(), stdout);
     return 0;
   }
-  SetLogLevel(*ParseLogLevel(options->log_level));
+  SetLogLevel(ParseLogLevel(options->log_level).value_or(LogLevel::kInfo));  // validated above
 
   // Block the stop signals in every thread (threads inherit the mask) and take them with
   // sigwait below, so no handler runs at an arbitrary point.

@@ -124,7 +124,7 @@ std::string Listing(const std::string& dir) {
   std::set<std::string> names;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) names.insert(e.path().filename());
-  if (ec) return "<" + ec.message() + ">";
+  if (ec) return fmt::format("<{}>", ec.message());
   std::string out;
   for (const auto& n : names) out += n + " ";
   return out;
