@@ -100,6 +100,7 @@ Status FlagSet::Parse(std::span<const std::string> args, const GetEnv& getenv_fn
     std::string env = FlagEnvName(flag.name);
     const char* v = getenv_fn ? getenv_fn(env.c_str()) : std::getenv(env.c_str());
     if (!v || !*v) continue;
+    flag.from_env = true;
     std::string source = fmt::format("environment variable {} for", env);
     if (flag.kind == Kind::kList) {
       std::string_view rest = v;
@@ -114,6 +115,13 @@ Status FlagSet::Parse(std::span<const std::string> args, const GetEnv& getenv_fn
     }
   }
   return Status::Ok();
+}
+
+std::string FlagSet::Source(const std::string& name) const {
+  for (const auto& f : flags_) {
+    if (f.name == name && f.from_env) return FlagEnvName(name);
+  }
+  return "--" + name;
 }
 
 std::string FlagSet::Usage() const {

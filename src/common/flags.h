@@ -33,6 +33,9 @@ class FlagSet {
   bool help_requested() const { return help_; }
   // Whether a flag was set on the command line or from the environment.
   bool IsSet(const std::string& name) const;
+  // Where a flag's value came from, for messages: "--data-dir", or "ORCHD_DATA_DIR" when the
+  // environment set it.
+  std::string Source(const std::string& name) const;
   std::string Usage() const;
 
  private:
@@ -43,6 +46,7 @@ class FlagSet {
     void* target;
     std::string help;
     bool set = false;
+    bool from_env = false;
   };
   Flag* Find(std::string_view name);
   Status Assign(Flag& flag, std::string_view value, std::string_view source);

@@ -1,25 +1,28 @@
 #include "server/options.h"
 
-#include <charconv>
-
 #include "common/flags.h"
 #include "common/ipnet.h"
 #include "common/log.h"
+#include "common/strings.h"
 
 namespace orchd::server {
 
 Result<int64_t> ParseDurationSeconds(std::string_view text) {
-  int64_t n = -1;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  std::string_view unit(ptr, static_cast<size_t>(text.data() + text.size() - ptr));
-  int64_t scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  if (unit == "m") scale = 60;
-  if (unit == "h") scale = 3600;
-  if (ec != std::errc() || n < 0 || scale == 0) {
-    return Error(Code::kInvalid, "invalid duration \"{}\" (want e.g. 30s, 5m, 2h)", text);
+  int64_t scale = 1;
+  if (text.ends_with('s')) {
+    text.remove_suffix(1);
+  } else if (text.ends_with('m')) {
+    scale = 60;
+    text.remove_suffix(1);
+  } else if (text.ends_with('h')) {
+    scale = 3600;
+    text.remove_suffix(1);
   }
-  return n * scale;
+  std::optional<int64_t> n = ParseInt64(text);
+  if (!n || *n < 0 || *n > INT64_MAX / 3600) {
+    return Error(Code::kInvalid, "want a duration such as 30s, 5m or 2h");
+  }
+  return *n * scale;
 }
 
 Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool* help,
@@ -51,45 +54,42 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   *help = f.help_requested();
   if (*help) return o;
 
+  // Messages name where the bad value came from: the flag, or its environment variable.
+  auto invalid = [&f](const char* flag, std::string_view value, std::string_view detail) {
+    return Error(Code::kInvalid, "invalid {} \"{}\": {}", f.Source(flag), value, detail);
+  };
+  // For parsers whose message already quotes the value.
+  auto invalid_as = [&f](const char* flag, const Status& why) {
+    return Error(Code::kInvalid, "invalid {}: {}", f.Source(flag), why.message());
+  };
   if (o.data_dir.empty() || o.data_dir[0] != '/') {
-    return Error(Code::kInvalid, "invalid --data-dir \"{}\": must be an absolute path", o.data_dir);
+    return invalid("data-dir", o.data_dir, "must be an absolute path");
   }
   while (o.data_dir.size() > 1 && o.data_dir.back() == '/') o.data_dir.pop_back();
   if (!ParseLogLevel(o.log_level)) {
-    return Error(Code::kInvalid, "invalid --log-level \"{}\": want debug, info, warn or error",
-                 o.log_level);
+    return invalid("log-level", o.log_level, "want debug, info, warn or error");
   }
   for (auto [flag, value] :
        {std::pair{"cluster-cidr", &o.cluster_cidr}, std::pair{"service-cidr", &o.service_cidr}}) {
-    if (auto r = ParseCidr(*value); !r) {
-      return Error(Code::kInvalid, "invalid --{}: {}", flag, r.error().message());
-    }
+    if (auto r = ParseCidr(*value); !r) return invalid_as(flag, r.error());
   }
   for (auto [flag, value] :
-       {std::pair{"bind-address", &o.bind_address}, std::pair{"cluster-dns", &o.cluster_dns}}) {
-    if (auto r = ParseIp(*value); !r) {
-      return Error(Code::kInvalid, "invalid --{}: {}", flag, r.error().message());
-    }
+       {std::pair{"bind-address", &o.bind_address}, std::pair{"cluster-dns", &o.cluster_dns},
+        std::pair{"advertise-address", &o.advertise_address}}) {
+    if (value->empty() && std::string_view(flag) == "advertise-address") continue;
+    if (auto r = ParseIp(*value); !r) return invalid_as(flag, r.error());
   }
-  if (!o.advertise_address.empty()) {
-    if (auto r = ParseIp(o.advertise_address); !r) {
-      return Error(Code::kInvalid, "invalid --advertise-address: {}", r.error().message());
-    }
-  }
-  int port = 0;
-  auto [ptr, ec] = std::from_chars(o.https_listen_port.data(),
-                                   o.https_listen_port.data() + o.https_listen_port.size(), port);
-  if (ec != std::errc() || ptr != o.https_listen_port.data() + o.https_listen_port.size() ||
-      port < 1 || port > 65535) {
-    return Error(Code::kInvalid, "invalid --https-listen-port \"{}\": want 1-65535",
-                 o.https_listen_port);
+  std::optional<int64_t> port = ParseInt64(o.https_listen_port);
+  if (!port || *port < 1 || *port > 65535) {
+    return invalid("https-listen-port", o.https_listen_port, "want a port from 1 to 65535");
   }
   if (o.flannel_backend != "vxlan" && o.flannel_backend != "host-gw" &&
       o.flannel_backend != "none") {
-    return Error(Code::kInvalid, "invalid --flannel-backend \"{}\": want vxlan, host-gw or none",
-                 o.flannel_backend);
+    return invalid("flannel-backend", o.flannel_backend, "want vxlan, host-gw or none");
   }
-  ORCHD_ASSIGN_OR_RETURN(o.history_window_seconds, ParseDurationSeconds(o.history_window));
+  auto window = ParseDurationSeconds(o.history_window);
+  if (!window) return invalid("history-window", o.history_window, window.error().message());
+  o.history_window_seconds = *window;
   if (o.datastore_endpoint.empty()) {
     o.db_path = o.data_dir + "/server/db/state.db";
   } else if (o.datastore_endpoint.starts_with("sqlite://") && o.datastore_endpoint.size() > 10 &&
@@ -100,9 +100,7 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
                  "--datastore-endpoint postgres:// is not supported yet: use sqlite:///PATH or "
                  "leave it unset");
   } else {
-    return Error(Code::kInvalid,
-                 "invalid --datastore-endpoint \"{}\": want sqlite:///ABSOLUTE/PATH",
-                 o.datastore_endpoint);
+    return invalid("datastore-endpoint", o.datastore_endpoint, "want sqlite:///ABSOLUTE/PATH");
   }
   return o;
 }

@@ -278,15 +278,15 @@ TEST_CASE("bad input exits 2 with one line naming it, before anything is created
       {"bad cidr in environment",
        {"--data-dir", "{D}"},
        {"ORCHD_CLUSTER_CIDR=10.42.0.0/33"},
-       {"cluster-cidr", "10.42.0.0/33"}},
+       {"invalid ORCHD_CLUSTER_CIDR", "10.42.0.0/33"}},
       {"bad port in environment",
        {"--data-dir", "{D}"},
        {"ORCHD_HTTPS_LISTEN_PORT=abc"},
-       {"https-listen-port", "abc"}},
+       {"invalid ORCHD_HTTPS_LISTEN_PORT", "abc"}},
       {"bad data dir in environment",
        {},
        {"ORCHD_DATA_DIR=relative/dir"},
-       {"--data-dir", "relative/dir"}},
+       {"invalid ORCHD_DATA_DIR", "relative/dir"}},
   };
   TempDir t;
   for (size_t i = 0; i < cases.size(); ++i) {
