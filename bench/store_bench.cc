@@ -639,7 +639,8 @@ Status Run(const Options& opts) {
 }  // namespace orchd::bench
 
 int main(int argc, char** argv) {
-  orchd::SetLogLevel(orchd::LogLevel::kWarn);
+  orchd::SetLogLevel(std::getenv("ORCHD_BENCH_LOG") ? orchd::LogLevel::kInfo
+                                                    : orchd::LogLevel::kWarn);
   orchd::bench::Options opts;
   orchd::FlagSet flags("store_bench");
   flags.Bool("quick", &opts.quick, "");

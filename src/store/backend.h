@@ -81,6 +81,10 @@ class Backend {
   // Copies the write-ahead log into the database and truncates it.
   virtual Status Checkpoint() = 0;
 
+  // Called between write batches; `idle` when no write is waiting. Housekeeping that must not
+  // sit inside a commit (SQLite: WAL checkpoints) happens here.
+  virtual Status BetweenBatches(bool idle) = 0;
+
   // ---- any thread ----
 
   // The revision of the last committed write (0 for an empty store). Never goes backwards, even

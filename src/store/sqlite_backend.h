@@ -1,9 +1,9 @@
 // SqliteBackend: the Backend on one SQLite file in WAL mode.
 //
 // Schema (version 1, PRAGMA user_version):
-//   kine(id INTEGER PRIMARY KEY AUTOINCREMENT = revision, name, created, deleted,
+//   kine(id INTEGER PRIMARY KEY = revision, name, created, deleted,
 //        create_revision, prev_revision, lease, expires, value, old_value)
-//   UNIQUE(name, prev_revision); INDEX(name, id)
+//   INDEX(name, id)
 //   meta(key TEXT PRIMARY KEY, value INTEGER)   -- 'compact_revision'
 // The database is created with auto_vacuum=INCREMENTAL so freed pages can be given back.
 //
@@ -13,6 +13,11 @@
 // Open() refuses, with one clear error and without writing a byte, a file that is not a SQLite
 // database, a damaged database, one written by a newer schema, a database of another program,
 // and a file it cannot read or write.
+//
+// Checkpoints: SQLite's automatic checkpoint (inside a commit) is off. The writer copies the WAL
+// into the database between batches: when idle and the WAL holds 1000 pages or more, or at once
+// past 8000 pages. A checkpoint on a separate thread was measured and rejected: with a busy
+// writer it never catches up, so the WAL never restarts and every commit triggers another one.
 //
 // Threads: one writer connection (used by the Store's writer thread only) and a pool of reader
 // connections (any thread; a caller blocks while all are busy). Thread-safe as the Backend
@@ -26,6 +31,8 @@
 #include <vector>
 
 #include "store/backend.h"
+
+struct sqlite3;  // <sqlite3.h> stays out of headers
 
 namespace orchd::store {
 
@@ -47,6 +54,7 @@ class SqliteBackend final : public Backend {
   Result<CompactProgress> CompactStep(Revision target, int64_t max_revisions) override;
   Result<int64_t> VacuumStep(int64_t max_pages) override;
   Status Checkpoint() override;
+  Status BetweenBatches(bool idle) override;
 
   Result<Revision> CurrentRevision() override;
   Result<Revision> CompactRevision() override;
@@ -66,6 +74,8 @@ class SqliteBackend final : public Backend {
  private:
   explicit SqliteBackend(SqliteOptions options);
   Status Init();
+  // Called by SQLite on the writer thread after each commit with the WAL's size in pages.
+  static int OnWalCommit(void* self, ::sqlite3* db, const char* name, int pages);
 
   // Borrows a reader connection for the life of the returned lease.
   class ReaderLease;
@@ -78,6 +88,8 @@ class SqliteBackend final : public Backend {
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Conn>> readers_;  // all reader connections
   std::vector<Conn*> idle_readers_;
+
+  int wal_pages_ = 0;  // writer thread only
 };
 
 }  // namespace orchd::store

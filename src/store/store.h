@@ -8,9 +8,12 @@
 // Lifecycle: the constructor does no I/O; Start() opens the database and starts the writer;
 // Stop() refuses new writes, commits what is queued, ends every watcher and joins the writer.
 //
+// Threads: the writer (commits, publishes to watchers, maintenance) and the acknowledger (runs
+// write callbacks, so waking many callers never delays the next commit).
+//
 // Thread safety: every public method may be called from any thread after Start(). Write methods
 // and reads block (disk I/O); call them from worker threads, never from an event loop. Submit()
-// does not block: its callback runs later on the writer thread (or at once, on the calling
+// does not block: its callback runs later on the acknowledger thread (or at once, on the calling
 // thread, when the write is refused before queueing).
 #pragma once
 
@@ -41,6 +44,9 @@ struct StoreOptions {
   int64_t compact_batch = 1000;               // revisions per compaction transaction
   int64_t vacuum_batch = 2048;                // pages returned to the file system per step
   size_t max_batch = 1024;                    // writes per commit
+  // After a commit of several writes, how long the writer waits for the next group to gather
+  // before committing a smaller one. Never applies to a lone writer.
+  std::chrono::microseconds group_commit_wait{200};
   size_t max_queue = 65536;  // queued writes beyond which Submit answers kTooManyRequests
   size_t max_value_bytes = 3 << 20;
   size_t watch_buffer = 1024;  // default per-watcher queue, in events
@@ -146,6 +152,7 @@ class Store {
   // ---- writer thread ----
   void WriterLoop();
   void CommitBatch(std::vector<Request>& batch);
+  void AckLoop();
   std::vector<Result<EventPtr>> CommitOps(std::vector<WriteOp> ops);
   void HandleControl(Request& request);
   bool MaintenanceBusy() const;
@@ -159,18 +166,30 @@ class Store {
   std::shared_ptr<Backend> backend_;
   std::shared_ptr<WatchHub> hub_;
   std::thread writer_;
+  std::thread acker_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;
   bool running_ = false;
   bool stopping_ = false;
+  // The queue length the sleeping writer waits for; Enqueue wakes it only then, so a writer
+  // gathering a group is not woken by every single arrival.
+  size_t wake_at_ = 1;
+
+  // Acknowledgements: (callback, result) pairs the writer hands to the acknowledger.
+  std::mutex ack_mu_;
+  std::condition_variable ack_cv_;
+  std::vector<std::pair<WriteCallback, Result<EventPtr>>> acks_;
+  bool acks_done_ = false;  // the writer has exited; the acknowledger drains and stops
 
   // Owned by the writer thread (or by Start() before it runs).
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiry_;
   Revision compact_target_ = 0;
   bool vacuum_pending_ = false;
   std::vector<Waiter> waiters_;
+  int64_t commits_ = 0;  // batches committed, for the log line at stop
+  int64_t writes_ = 0;   // writes in them
   std::deque<std::pair<Clock::WallTime, Revision>> samples_;
   Clock::WallTime next_tick_;
 };
