@@ -17,6 +17,7 @@ PACKAGES=(
   git
   libsqlite3-dev
   libfmt-dev
+  libssl-dev
   catch2          # Catch2 2.13 on Debian 12
   sqlite3         # the CLI; tests use it to look inside a store file
   util-linux      # setpriv
