@@ -9,12 +9,14 @@
 // Stop() refuses new writes, commits what is queued, ends every watcher and joins the writer.
 //
 // Threads: the writer (commits, publishes to watchers, maintenance) and the acknowledger (runs
-// write callbacks, so waking many callers never delays the next commit).
+// the callbacks of batches larger than two, so waking many callers never delays the next commit;
+// a batch of one or two is acknowledged on the writer, where a hop would cost more).
 //
 // Thread safety: every public method may be called from any thread after Start(). Write methods
 // and reads block (disk I/O); call them from worker threads, never from an event loop. Submit()
-// does not block: its callback runs later on the acknowledger thread (or at once, on the calling
-// thread, when the write is refused before queueing).
+// does not block: its callback runs later on the writer or the acknowledger thread (or at once, on
+// the calling thread, when the write is refused before queueing). A callback must be cheap and
+// must not call into the store: on the writer thread that would deadlock a blocking call.
 #pragma once
 
 #include <chrono>
