@@ -18,6 +18,9 @@ PACKAGES=(
   libsqlite3-dev
   libfmt-dev
   libssl-dev
+  libboost1.81-dev  # Boost.Asio and Boost.Beast (HTTPS server)
+  rapidjson-dev
+  libyaml-dev
   catch2          # Catch2 2.13 on Debian 12
   sqlite3         # the CLI; tests use it to look inside a store file
   util-linux      # setpriv
