@@ -35,6 +35,8 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   f.String("advertise-address", &o.advertise_address, "address agents and clients use");
   f.StringList("tls-san", &o.tls_san, "extra name or IP in the serving certificate (repeatable)");
   f.String("token", &o.token, "shared secret agents join with");
+  f.String("token-auth-file", &o.token_auth_file,
+           "static bearer tokens: token,user,uid[,\"group1,group2\"] per line");
   f.String("cluster-cidr", &o.cluster_cidr, "pod network");
   f.String("service-cidr", &o.service_cidr, "service network");
   f.String("cluster-dns", &o.cluster_dns, "cluster DNS service address");
@@ -80,8 +82,21 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
     if (auto r = ParseIp(*value); !r) return invalid_as(flag, r.error());
   }
   std::optional<int64_t> port = ParseInt64(o.https_listen_port);
-  if (!port || *port < 1 || *port > 65535) {
-    return invalid("https-listen-port", o.https_listen_port, "want a port from 1 to 65535");
+  if (!port || *port < 0 || *port > 65535) {
+    return invalid("https-listen-port", o.https_listen_port,
+                   "want a port from 1 to 65535 (0: any free port)");
+  }
+  o.port = static_cast<uint16_t>(*port);
+  {
+    const std::string& m = o.write_kubeconfig_mode;
+    bool ok = !m.empty() && m.size() <= 4;
+    int mode = 0;
+    for (char c : m) {
+      ok = ok && c >= '0' && c <= '7';
+      mode = mode * 8 + (c - '0');
+    }
+    if (!ok) return invalid("write-kubeconfig-mode", m, "want an octal mode such as 0600");
+    o.kubeconfig_mode = mode;
   }
   if (o.flannel_backend != "vxlan" && o.flannel_backend != "host-gw" &&
       o.flannel_backend != "none") {

@@ -17,6 +17,7 @@ struct ServerOptions {
   std::string advertise_address;
   std::vector<std::string> tls_san;
   std::string token;
+  std::string token_auth_file;  // static bearer tokens (kube-apiserver --token-auth-file format)
   std::string cluster_cidr = "10.42.0.0/16";
   std::string service_cidr = "10.43.0.0/16";
   std::string cluster_dns = "10.43.0.10";
@@ -34,6 +35,8 @@ struct ServerOptions {
 
   // Derived by Parse().
   std::string db_path;
+  uint16_t port = 6443;     // 0: any free port (tests)
+  int kubeconfig_mode = 0600;
   int64_t history_window_seconds = 300;
 };
 

@@ -1,8 +1,9 @@
-// Server: the control plane of `orchd server`. Today it owns the data directory and the store;
-// the API server, scheduler and controllers mount on it in later issues.
+// Server: the control plane of `orchd server`: the data directory, the cluster PKI and tokens,
+// the store and the API server (the scheduler and workload controllers come later).
 //
-// Lifecycle: the constructor does no I/O; Start() creates the data directory and opens the
-// store; Stop() stops everything in reverse order. Not thread-safe: one owner drives it.
+// Lifecycle: the constructor does no I/O; Start() creates the data directory, the PKI and the
+// join token, opens the store, starts the API server and writes the admin kubeconfig; Stop()
+// stops everything in reverse order. Not thread-safe: one owner drives it.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "server/api_server.h"
 #include "server/options.h"
 #include "store/store.h"
 
@@ -24,11 +26,15 @@ class Server {
   void Stop();
 
   store::Store& store() { return *store_; }
+  uint16_t api_port() const { return api_ ? api_->port() : 0; }
 
  private:
+  Status WriteTokens(const std::string& ca_cert);
+
   ServerOptions options_;
   Clock& clock_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ApiServer> api_;
 };
 
 // `orchd server ARGS`: runs until SIGTERM or SIGINT. Returns the process exit code.

@@ -224,7 +224,7 @@ Result<ListResult> Store::List(std::string_view prefix, const ListOptions& opts)
   if (opts.limit < 0) return Error(Code::kBadRequest, "negative limit {}", opts.limit);
   Revision head = hub_->head();
   Revision rev = opts.revision > 0 ? opts.revision : head;
-  std::string after;
+  std::string after = opts.after_key;
   if (!opts.continue_token.empty()) {
     ORCHD_ASSIGN_OR_RETURN(auto token, DecodeContinue(opts.continue_token, prefix));
     rev = token.first;

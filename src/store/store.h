@@ -68,6 +68,9 @@ struct ListOptions {
   Revision revision = 0;       // 0: the current revision
   int64_t limit = 0;           // 0: no limit
   std::string continue_token;  // from a previous page; then `revision` is ignored
+  // Without a continue token: only keys strictly after this one (for callers that keep their
+  // own paging state). Must start with the prefix.
+  std::string after_key;
 };
 
 struct ListResult {

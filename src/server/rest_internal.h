@@ -1,0 +1,48 @@
+// Helpers shared by the REST implementation files (rest.cc, rest_write.cc, rest_watch.cc).
+// Not part of the server's interface.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/fields.h"
+#include "api/json.h"
+#include "api/labels.h"
+#include "server/rest.h"
+
+namespace orchd::server {
+
+struct Rest::Filter {
+  const Resource* resource = nullptr;
+  std::string ns;
+  api::LabelSelector labels;
+  api::FieldSelector fields;
+
+  bool Matches(const CachedObject& o) const {
+    if (!ns.empty() && o.ns != ns) return false;
+    if (!labels.Empty() && !labels.Matches(o.labels)) return false;
+    if (fields.Empty()) return true;
+    return fields.Matches([&o](std::string_view f) -> std::optional<std::string> {
+      if (f == "metadata.name") return o.name;
+      if (f == "metadata.namespace") return o.ns;
+      for (const auto& [k, v] : o.fields) {
+        if (k == f) return v;
+      }
+      return std::nullopt;
+    });
+  }
+};
+
+std::string RandomSuffix(size_t n);
+std::string NewUid();
+// Serialises `doc` with metadata.resourceVersion set to `rev` (removed when rev is 0).
+std::string ObjectJson(api::JsonDoc& doc, store::Revision rev);
+Status NotFound(const Resource& r, std::string_view name);
+Status ConflictModified(const Resource& r, std::string_view name);
+CacheDecoder MakeCacheDecoder(const ResourceTable& table);
+Result<std::shared_ptr<Rest::Filter>> MakeFilter(const Target& t, const Query& q);
+std::string ListPrefix(const Target& t);
+// RFC 3339, second precision, UTC.
+std::string Rfc3339(Clock::WallTime t);
+
+}  // namespace orchd::server

@@ -1,0 +1,386 @@
+// The API server driven by the real kubectl over HTTPS with the kubeconfig `orchd server`
+// writes. One server per TEST_CASE (a fresh data dir, loopback, a free port); kubectl runs with
+// its own HOME and cache dir so nothing of the machine's kubectl state leaks in or out.
+//
+// kubectl on this machine is the gcloud dispatcher: it asks /version and runs the kubectl that
+// matches minor 32 (its built-in v1.32). Without kubectl the tests warn and pass.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/fs.h"
+#include "common/strings.h"
+#include "testing/temp_dir.h"
+#include "integration/subprocess.h"
+
+#ifndef ORCHD_BINARY
+#error "ORCHD_BINARY must name the orchd executable"
+#endif
+
+namespace orchd::testing {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr auto kReadyTimeout = seconds(30);
+constexpr auto kKubectlTimeout = seconds(60);
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// A running `orchd server` and a kubectl pointed at it.
+class Cluster {
+ public:
+  Cluster() {
+    kubectl_ = FindInPath("kubectl");
+    data_ = dir_.File("data");
+    kubeconfig_ = dir_.File("kubeconfig.yaml");
+    SpawnOptions so;
+    so.args = {ORCHD_BINARY,       "server",          "--data-dir",       data_,
+               "--bind-address",   "127.0.0.1",       "--https-listen-port", "0",
+               "--write-kubeconfig", kubeconfig_,     "--disable-agent",  "--log-level",
+               "info"};
+    so.env = CleanEnvironment();
+    auto p = Subprocess::Spawn(so);
+    INFO((p ? std::string() : p.error().ToString()));
+    REQUIRE(p.has_value());
+    server_ = std::move(*p);
+    bool ready = server_->WaitForStderr("ready", After(kReadyTimeout));
+    INFO("server stderr: " << server_->err());
+    REQUIRE(ready);
+  }
+
+  ~Cluster() {
+    if (server_) {
+      server_->Signal(SIGTERM).IgnoreError();
+      server_->Wait(After(seconds(15))).IgnoreError();
+    }
+  }
+
+  bool has_kubectl() const { return !kubectl_.empty(); }
+  const std::string& kubeconfig() const { return kubeconfig_; }
+  std::string File(const std::string& name) const { return dir_.File(name); }
+  Subprocess& server() { return *server_; }
+
+  SpawnOptions KubectlSpawn(const std::vector<std::string>& args) const {
+    SpawnOptions so;
+    so.args = {kubectl_, "--kubeconfig", kubeconfig_, "--cache-dir", dir_.File("kcache")};
+    so.args.insert(so.args.end(), args.begin(), args.end());
+    so.env = CleanEnvironment({"HOME=" + dir_.path(), "KUBECONFIG="});
+    return so;
+  }
+
+  Completed Kubectl(const std::vector<std::string>& args) const {
+    auto r = Run(KubectlSpawn(args), After(kKubectlTimeout));
+    INFO((r ? std::string() : r.error().ToString()));
+    REQUIRE(r.has_value());
+    return *r;
+  }
+
+  // Runs kubectl and requires exit 0; returns stdout.
+  std::string Ok(const std::vector<std::string>& args) const {
+    Completed c = Kubectl(args);
+    INFO("kubectl " << fmt::format("{}", fmt::join(args, " ")) << "\nstdout: " << c.out
+                    << "\nstderr: " << c.err << "\nserver: " << server_->err().substr(
+                           server_->err().size() > 4000 ? server_->err().size() - 4000 : 0));
+    REQUIRE(c.status.Exited(0));
+    return c.out;
+  }
+
+  // Writes `text` to a file in the test dir and returns its path.
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::string path = dir_.File(name);
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // Polls `kubectl args` until its stdout satisfies `pred` (bounded).
+  bool Eventually(const std::vector<std::string>& args,
+                  const std::function<bool(const std::string&)>& pred) const {
+    auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      Completed c = Kubectl(args);
+      if (pred(c.out)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }
+
+ private:
+  TempDir dir_;
+  std::string kubectl_;
+  std::string data_;
+  std::string kubeconfig_;
+  std::unique_ptr<Subprocess> server_;
+};
+
+#define SKIP_WITHOUT_KUBECTL(c)                                   \
+  if (!(c).has_kubectl()) {                                       \
+    WARN("skipped: kubectl is not installed on this machine");    \
+    return;                                                       \
+  }
+
+const char* kPod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p1
+  labels:
+    app: web
+spec:
+  containers:
+  - name: c
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+)";
+
+TEST_CASE("kubectl sees a v1.32 server, its namespaces and upstream columns", "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  std::string v = c.Ok({"version", "-o", "json"});
+  CHECK(Contains(v, R"("minor": "32")"));
+  std::string ns = c.Ok({"get", "namespaces"});
+  CHECK(std::regex_search(ns, std::regex(R"(NAME\s+STATUS\s+AGE)")));
+  for (const char* n : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    CHECK(std::regex_search(ns, std::regex(std::string(n) + R"(\s+Active\s+\d+s)")));
+  }
+  std::string svc = c.Ok({"get", "services"});
+  CHECK(std::regex_search(
+      svc, std::regex(R"(NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE)")));
+  CHECK(std::regex_search(svc, std::regex(R"(kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443/TCP)")));
+  std::string res = c.Ok({"api-resources"});
+  CHECK(std::regex_search(res, std::regex(R"(deployments\s+deploy\s+apps/v1\s+true\s+Deployment)")));
+}
+
+TEST_CASE("kubectl create, get in every format, label, annotate, patch, replace, delete",
+          "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  std::string pod = c.Write("pod.yaml", kPod);
+  CHECK(c.Ok({"create", "-f", pod}) == "pod/p1 created\n");
+
+  Completed again = c.Kubectl({"create", "-f", pod});
+  CHECK(again.status.Exited(1));
+  CHECK(Contains(again.err, R"(Error from server (AlreadyExists): error when creating)"));
+  CHECK(Contains(again.err, R"(pods "p1" already exists)"));
+
+  std::string table = c.Ok({"get", "pods"});
+  CHECK(std::regex_search(table, std::regex(R"(NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE)")));
+  CHECK(std::regex_search(table, std::regex(R"(p1\s+0/1\s+Pending\s+0\s+\d+s)")));
+  std::string wide = c.Ok({"get", "pods", "-o", "wide"});
+  CHECK(std::regex_search(wide, std::regex(R"(IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES)")));
+
+  // Defaults applied as kube-apiserver applies them.
+  std::string yaml = c.Ok({"get", "pod", "p1", "-o", "yaml"});
+  CHECK(Contains(yaml, "restartPolicy: Always"));
+  CHECK(Contains(yaml, "dnsPolicy: ClusterFirst"));
+  CHECK(Contains(yaml, "terminationGracePeriodSeconds: 30"));
+  CHECK(Contains(yaml, "imagePullPolicy: IfNotPresent"));
+  CHECK(Contains(yaml, "uid: "));
+  CHECK(Contains(yaml, "creationTimestamp: \""));
+  std::string json = c.Ok({"get", "pod", "p1", "-o", "json"});
+  CHECK(Contains(json, R"("resourceVersion": ")"));
+  CHECK(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.spec.containers[0].image}"}) == "busybox:1.36");
+  CHECK(c.Ok({"get", "pods", "-o", "name"}) == "pod/p1\n");
+
+  CHECK(c.Ok({"label", "pod", "p1", "tier=fe"}) == "pod/p1 labeled\n");
+  CHECK(c.Ok({"get", "pods", "-l", "tier=fe", "-o", "name"}) == "pod/p1\n");
+  CHECK(c.Ok({"get", "pods", "-l", "tier in (be,db)", "-o", "name"}).empty());
+  CHECK(Contains(c.Ok({"get", "pods", "--show-labels"}), "app=web,tier=fe"));
+  CHECK(c.Ok({"annotate", "pod", "p1", "note=hi"}) == "pod/p1 annotated\n");
+  CHECK(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.metadata.annotations.note}"}) == "hi");
+  CHECK(c.Ok({"label", "pod", "p1", "tier-"}) == "pod/p1 unlabeled\n");
+
+  CHECK(c.Ok({"patch", "pod", "p1", "--type", "merge", "-p",
+              R"({"metadata":{"labels":{"color":"blue"}}})"}) == "pod/p1 patched\n");
+  CHECK(c.Ok({"patch", "pod", "p1", "--type", "json", "-p",
+              R"([{"op":"replace","path":"/metadata/labels/color","value":"red"}])"}) ==
+        "pod/p1 patched\n");
+  CHECK(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.metadata.labels.color}"}) == "red");
+  Completed bad_patch = c.Kubectl({"patch", "pod", "p1", "--type", "json", "-p",
+                                   R"([{"op":"remove","path":"/metadata/labels/nope"}])"});
+  CHECK(bad_patch.status.Exited(1));
+  CHECK(Contains(bad_patch.err, "Error from server"));
+
+  CHECK(c.Ok({"get", "pods", "--field-selector", "metadata.name=p1", "-o", "name"}) == "pod/p1\n");
+  CHECK(c.Ok({"get", "pods", "--field-selector", "status.phase=Running", "-o", "name"}).empty());
+  CHECK(Contains(c.Ok({"get", "pods", "-A"}), "default"));
+
+  // replace: the body carries the resourceVersion kubectl read.
+  std::string cm = c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+                                      "data:\n  a: \"1\"\n");
+  CHECK(c.Ok({"create", "-f", cm}) == "configmap/cfg created\n");
+  std::string cm2 = c.Write("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+                                       "data:\n  a: \"2\"\n");
+  CHECK(c.Ok({"replace", "-f", cm2}) == "configmap/cfg replaced\n");
+  CHECK(c.Ok({"get", "cm", "cfg", "-o", "jsonpath={.data.a}"}) == "2");
+  std::string cms = c.Ok({"get", "configmaps"});
+  CHECK(std::regex_search(cms, std::regex(R"(cfg\s+1\s+\d+s)")));
+  std::string sorted = c.Ok({"get", "cm", "--sort-by", ".metadata.name", "-o", "name"});
+  CHECK(Contains(sorted, "configmap/cfg"));
+
+  Completed missing = c.Kubectl({"get", "pod", "nope"});
+  CHECK(missing.status.Exited(1));
+  CHECK(Contains(missing.err, R"(Error from server (NotFound): pods "nope" not found)"));
+
+  CHECK(c.Ok({"delete", "pod", "p1"}) == "pod \"p1\" deleted\n");
+  CHECK(c.Ok({"get", "pods", "-o", "name"}).empty());
+  CHECK(c.Ok({"delete", "-f", cm}) == "configmap \"cfg\" deleted\n");
+}
+
+TEST_CASE("kubectl delete with -l and --all", "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  for (const char* n : {"a", "b", "c"}) {
+    c.Ok({"create", "configmap", n, "--from-literal=k=v", "--dry-run=client", "-o", "yaml"});
+    std::string f = c.Write(std::string(n) + ".yaml",
+                            fmt::format("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n"
+                                        "  labels:\n    group: {}\n",
+                                        n, std::string(n) == "c" ? "two" : "one"));
+    c.Ok({"create", "-f", f});
+  }
+  std::string out = c.Ok({"delete", "cm", "-l", "group=one"});
+  CHECK(Contains(out, "configmap \"a\" deleted"));
+  CHECK(Contains(out, "configmap \"b\" deleted"));
+  CHECK(c.Ok({"get", "cm", "-l", "group", "-o", "name"}) == "configmap/c\n");
+  CHECK(Contains(c.Ok({"delete", "cm", "--all"}), "configmap \"c\" deleted"));
+  CHECK(Contains(c.Kubectl({"get", "cm", "-l", "group"}).err, "No resources found"));
+}
+
+TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizers",
+          "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  auto make_pair = [&c](const std::string& owner) {
+    c.Ok({"create", "-f",
+          c.Write(owner + ".yaml",
+                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + owner + "\n")});
+    std::string uid = c.Ok({"get", "cm", owner, "-o", "jsonpath={.metadata.uid}"});
+    REQUIRE(!uid.empty());
+    c.Ok({"create", "-f",
+          c.Write(owner + "-dep.yaml",
+                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + owner +
+                      "-dep\n  ownerReferences:\n  - apiVersion: v1\n    kind: ConfigMap\n"
+                      "    name: " + owner + "\n    uid: " + uid + "\n")});
+  };
+  make_pair("bg");
+  c.Ok({"delete", "cm", "bg", "--cascade=background"});
+  CHECK(c.Eventually({"get", "cm", "-o", "name"},
+                     [](const std::string& o) { return !Contains(o, "configmap/bg-dep"); }));
+
+  make_pair("or");
+  c.Ok({"delete", "cm", "or", "--cascade=orphan"});
+  CHECK(c.Eventually({"get", "cm", "-o", "name"},
+                     [](const std::string& o) { return !Contains(o, "configmap/or\n"); }));
+  CHECK(c.Ok({"get", "cm", "or-dep", "-o", "jsonpath={.metadata.ownerReferences}"}).empty());
+
+  make_pair("fg");
+  c.Ok({"delete", "cm", "fg", "--cascade=foreground"});
+  CHECK(c.Eventually({"get", "cm", "-o", "name"}, [](const std::string& o) {
+    return !Contains(o, "configmap/fg\n") && !Contains(o, "configmap/fg-dep");
+  }));
+
+  // A finalizer holds the object, marked for deletion, until it is removed.
+  c.Ok({"create", "-f",
+        c.Write("fin.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fin\n"
+                            "  finalizers:\n  - example.com/hold\n")});
+  c.Ok({"delete", "cm", "fin", "--wait=false"});
+  CHECK_FALSE(c.Ok({"get", "cm", "fin", "-o", "jsonpath={.metadata.deletionTimestamp}"}).empty());
+  c.Ok({"patch", "cm", "fin", "--type", "json", "-p",
+        R"([{"op":"remove","path":"/metadata/finalizers"}])"});
+  CHECK(c.Eventually({"get", "cm", "-o", "name"},
+                     [](const std::string& o) { return !Contains(o, "configmap/fin"); }));
+}
+
+TEST_CASE("kubectl delete namespace removes its content, then the namespace", "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  c.Ok({"create", "-f", c.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")});
+  c.Ok({"create", "-n", "team", "-f",
+        c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")});
+  c.Ok({"create", "-n", "team", "-f", c.Write("pod.yaml", kPod)});
+  Completed missing_ns = c.Kubectl({"create", "-n", "nowhere", "-f", c.File("cm.yaml")});
+  CHECK(missing_ns.status.Exited(1));
+  CHECK(Contains(missing_ns.err, R"(namespaces "nowhere" not found)"));
+  std::string out = c.Ok({"delete", "namespace", "team"});
+  CHECK(out == "namespace \"team\" deleted\n");
+  CHECK(Contains(c.Kubectl({"get", "namespace", "team"}).err, "NotFound"));
+  CHECK(Contains(c.Kubectl({"get", "all", "-n", "team"}).err, "No resources found"));
+}
+
+TEST_CASE("kubectl get -w streams changes", "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  auto watch = Subprocess::Spawn(c.KubectlSpawn({"get", "configmaps", "-w", "-o", "name"}));
+  REQUIRE(watch.has_value());
+  // The initial list comes first (empty), then the watch; create after it is established.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  c.Ok({"create", "-f",
+        c.Write("w.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n")});
+  bool seen = (*watch)->PumpUntil(After(seconds(20)), [&] {
+    return Contains((*watch)->out(), "configmap/watched");
+  });
+  INFO("watch stdout: " << (*watch)->out() << "\nstderr: " << (*watch)->err());
+  CHECK(seen);
+}
+
+TEST_CASE("bad input gets the upstream status and changes nothing", "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  auto raw_create = [&c](const std::string& uri, const std::string& body) {
+    return c.Kubectl({"create", "--raw", uri, "-f", c.Write("body.json", body)});
+  };
+  const std::string cms = "/api/v1/namespaces/default/configmaps";
+  Completed malformed = raw_create(cms, R"({"apiVersion":"v1","kind":"ConfigMap",)");
+  CHECK(malformed.status.Exited(1));
+  CHECK(Contains(malformed.err, "BadRequest"));
+
+  Completed bad_name = raw_create(
+      cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_A_Name"}})");
+  CHECK(bad_name.status.Exited(1));
+  CHECK(Contains(bad_name.err, "is invalid"));
+
+  Completed wrong_ns = raw_create(
+      cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"kube-system"}})");
+  CHECK(wrong_ns.status.Exited(1));
+  CHECK(Contains(wrong_ns.err, "does not match the namespace"));
+
+  std::string big(4 << 20, 'a');
+  Completed too_big = raw_create(
+      cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"a":")" +
+               big + "\"}}");
+  CHECK(too_big.status.Exited(1));
+  CHECK(Contains(too_big.err, "too large"));
+
+  Completed bad_sel = c.Kubectl({"get", "--raw", cms + "?labelSelector=a%20in%20(b"});
+  CHECK(bad_sel.status.Exited(1));
+  CHECK(Contains(bad_sel.err, "BadRequest"));
+  Completed bad_field = c.Kubectl({"get", "--raw", cms + "?fieldSelector=spec.nope%3Dx"});
+  CHECK(bad_field.status.Exited(1));
+  CHECK(Contains(bad_field.err, "field label not supported"));
+
+  // Nothing of the above was stored.
+  CHECK(c.Ok({"get", "cm", "-o", "name"}).empty());
+
+  // A stale resourceVersion is a conflict.
+  c.Ok({"create", "-f", c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n")});
+  std::string rv = c.Ok({"get", "cm", "s", "-o", "jsonpath={.metadata.resourceVersion}"});
+  c.Ok({"label", "cm", "s", "x=1"});
+  Completed stale = c.Kubectl(
+      {"replace", "-f",
+       c.Write("stale.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n"
+                             "  resourceVersion: \"" + rv + "\"\ndata:\n  a: b\n")});
+  CHECK(stale.status.Exited(1));
+  CHECK(Contains(stale.err, "Conflict"));
+  CHECK(Contains(stale.err, "the object has been modified"));
+  CHECK(c.Ok({"get", "cm", "s", "-o", "jsonpath={.data}"}).empty());
+}
+
+}  // namespace
+}  // namespace orchd::testing
