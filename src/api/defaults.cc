@@ -616,8 +616,9 @@ void DefaultNetworkPolicy(JsonValue& np, JsonAlloc& a) {
 void DefaultIngressClass(JsonValue& ic, JsonAlloc& a) {
   JsonValue* spec = Obj(ic, "spec");
   if (spec == nullptr) return;
-  if (JsonValue* params = Obj(*spec, "parameters"))
+  if (JsonValue* params = Obj(*spec, "parameters")) {
     DefaultStringPtr(*params, "scope", "Cluster", a);
+  }
 }
 
 void DefaultEndpointSlice(JsonValue& slice, JsonAlloc& a) {

@@ -28,12 +28,18 @@ struct FieldError {
   // The upstream CauseType string ("FieldValueInvalid", ...).
   const char* reason() const {
     switch (type) {
-      case FieldErrorType::kInvalid: return "FieldValueInvalid";
-      case FieldErrorType::kRequired: return "FieldValueRequired";
-      case FieldErrorType::kNotSupported: return "FieldValueNotSupported";
-      case FieldErrorType::kDuplicate: return "FieldValueDuplicate";
-      case FieldErrorType::kForbidden: return "FieldValueForbidden";
-      case FieldErrorType::kTooLong: return "FieldValueTooLong";
+      case FieldErrorType::kInvalid:
+        return "FieldValueInvalid";
+      case FieldErrorType::kRequired:
+        return "FieldValueRequired";
+      case FieldErrorType::kNotSupported:
+        return "FieldValueNotSupported";
+      case FieldErrorType::kDuplicate:
+        return "FieldValueDuplicate";
+      case FieldErrorType::kForbidden:
+        return "FieldValueForbidden";
+      case FieldErrorType::kTooLong:
+        return "FieldValueTooLong";
     }
     return "FieldValueInvalid";
   }

@@ -39,7 +39,8 @@ JsonValue* Member(JsonValue& v, std::string_view key);
 const JsonValue* Path(const JsonValue& v, std::initializer_list<std::string_view> keys);
 
 // Typed reads: the value when present with that type, else the fallback.
-std::string_view GetString(const JsonValue& v, std::string_view key, std::string_view fallback = {});
+std::string_view GetString(const JsonValue& v, std::string_view key,
+                           std::string_view fallback = {});
 int64_t GetInt(const JsonValue& v, std::string_view key, int64_t fallback = 0);
 bool GetBool(const JsonValue& v, std::string_view key, bool fallback = false);
 std::string_view StringAt(const JsonValue& v, std::initializer_list<std::string_view> keys);

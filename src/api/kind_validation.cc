@@ -177,8 +177,9 @@ void ValidateContainerPorts(const JsonValue& c, const std::string& path, FieldEr
     std::string_view name = GetString(p, "name");
     if (!name.empty()) {
       std::vector<std::string> msgs = PortNameErrors(name);
-      for (const std::string& msg : msgs)
+      for (const std::string& msg : msgs) {
         errs.push_back(FieldInvalid(Child(at, "name"), name, msg));
+      }
       if (msgs.empty() && !names.emplace(name).second) {
         errs.push_back(FieldDuplicate(Child(at, "name"), name));
       }

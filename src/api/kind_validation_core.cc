@@ -24,7 +24,7 @@ namespace orchd::api::kind_validation_internal {
 namespace {
 
 // Upstream core.MaxSecretSize, also the limit of a ConfigMap.
-constexpr int64_t kMaxDataSize = 1024 * 1024;
+constexpr int64_t kMaxDataSize = int64_t{1024} * 1024;
 
 // IsConfigMapKey: [-._a-zA-Z0-9]+ of at most 253, not ".", ".." or "..*".
 std::vector<std::string> ConfigKeyErrors(std::string_view key) {

@@ -154,7 +154,7 @@ class Operation {
   Result<Pointer> ReadPointer(std::string_view field) const {
     const JsonValue* v = Member(op_, field);
     if (v == nullptr || !v->IsString()) {
-      if (v != nullptr) {
+      if (v != nullptr && !v->IsNull()) {  // null counts as missing, as in Go
         return Error(Code::kBadRequest,
                      "{} operation failed to decode {}: json: cannot unmarshal {} into Go value "
                      "of type string",

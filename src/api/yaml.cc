@@ -396,18 +396,12 @@ bool ValidUtf8(std::string_view s) {
       ++i;
       continue;
     }
-    size_t n = 0;
-    uint32_t cp = 0;
-    uint32_t min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
+    // n continuation bytes; overlong forms (below `min`) are invalid.
+    const size_t n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    if (n == 0) return false;
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    const uint32_t min = kMin[n];
+    uint32_t cp = c & (0x7Fu >> (n + 1));
     if (i + n >= s.size()) return false;
     for (size_t k = 1; k <= n; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -445,7 +439,9 @@ class Parser {
   explicit Parser(std::string_view text) {
     ok_ = yaml_parser_initialize(&parser_) != 0;
     if (ok_) {
-      yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+      // libyaml asserts on a null input pointer, which an empty string_view may have.
+      const char* data = text.empty() ? "" : text.data();
+      yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(data),
                                    text.size());
     }
   }
@@ -657,8 +653,9 @@ class Converter {
     return Status::Ok();
   }
 
-  Status CountBytes(size_t n) {
-    if (alias_depth_ == 0) return Status::Ok();
+  // Counts scalar text produced by alias expansion (`aliased` for a key that is an alias).
+  Status CountBytes(size_t n, bool aliased) {
+    if (alias_depth_ == 0 && !aliased) return Status::Ok();
     alias_bytes_ += static_cast<int64_t>(n);
     if (alias_bytes_ > kMaxYamlAliasBytes) {
       return YamlError("document contains excessive aliasing");
@@ -731,7 +728,7 @@ class Converter {
       case ScalarType::kTimestamp:
       case ScalarType::kMerge: {
         const std::string& text = n.tag == kTagBinary ? binary : n.value;
-        ORCHD_RETURN_IF_ERROR(CountBytes(text.size()));
+        ORCHD_RETURN_IF_ERROR(CountBytes(text.size(), /*aliased=*/false));
         out = StringValue(text, alloc_);
         break;
       }
@@ -750,7 +747,7 @@ class Converter {
     }
     std::string binary;
     ORCHD_ASSIGN_OR_RETURN(Scalar s, Decode(*n, &binary));
-    ORCHD_RETURN_IF_ERROR(CountBytes(n->value.size()));
+    ORCHD_RETURN_IF_ERROR(CountBytes(n->value.size(), /*aliased=*/n != &key));
     auto value_text = [&] { return value.IsNull() ? std::string("<nil>") : ToJson(value); };
     switch (s.type) {
       case ScalarType::kString:

@@ -126,8 +126,8 @@ struct HttpServer::Impl {
   Status SetupTls();
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> RunConn(std::shared_ptr<Conn> c);
-  asio::awaitable<HttpResponse> CallHandler(HttpRequest req);
-  asio::awaitable<void> WriteStream(std::shared_ptr<Conn> c, HttpResponse& resp, unsigned version);
+  asio::awaitable<HttpResponse> CallHandler(HttpRequest& req);
+  asio::awaitable<void> WriteStream(Conn& c, HttpResponse& resp, unsigned version);
   void Register(uint64_t id, const std::shared_ptr<Conn>& c);
   void Unregister(uint64_t id);
 
@@ -235,7 +235,7 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
   }
 }
 
-asio::awaitable<HttpResponse> HttpServer::Impl::CallHandler(HttpRequest req) {
+asio::awaitable<HttpResponse> HttpServer::Impl::CallHandler(HttpRequest& req) {
   auto ex = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
       [this, &req, ex](auto completion) {
@@ -249,13 +249,15 @@ asio::awaitable<HttpResponse> HttpServer::Impl::CallHandler(HttpRequest req) {
 
 namespace {
 
-asio::awaitable<std::optional<std::string>> NextChunk(std::shared_ptr<StreamSource> src) {
+// Coroutine parameters are references and awaited expressions hold no temporaries with
+// destructors: g++ 12 destroys such temporaries twice (fixed in later releases).
+asio::awaitable<std::optional<std::string>> NextChunk(StreamSource& src) {
   auto ex = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(std::optional<std::string>)>(
-      [src, ex](auto completion) {
+      [&src, ex](auto completion) {
         auto h = std::make_shared<decltype(completion)>(std::move(completion));
-        src->Next([h, ex](std::optional<std::string> chunk) {
+        src.Next([h, ex](std::optional<std::string> chunk) {
           asio::post(ex, [h, c = std::move(chunk)]() mutable { (*h)(std::move(c)); });
         });
       },
@@ -270,9 +272,9 @@ void SetHeaders(http::response_header<>& h, const HttpResponse& resp) {
 
 }  // namespace
 
-asio::awaitable<void> HttpServer::Impl::WriteStream(std::shared_ptr<Conn> c, HttpResponse& resp,
+asio::awaitable<void> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& resp,
                                                     unsigned version) {
-  auto& s = c->stream;
+  auto& s = c.stream;
   http::response<http::empty_body> res{static_cast<http::status>(resp.status), version};
   SetHeaders(res, resp);
   res.chunked(true);
@@ -290,7 +292,7 @@ asio::awaitable<void> HttpServer::Impl::WriteStream(std::shared_ptr<Conn> c, Htt
     std::lock_guard lock(mu);
     if (stopping) src->Cancel();
   }
-  c->source = src;
+  c.source = src;
   asio::steady_timer deadline(s.get_executor());
   if (resp.stream_timeout.count() > 0) {
     deadline.expires_after(resp.stream_timeout);
@@ -299,15 +301,16 @@ asio::awaitable<void> HttpServer::Impl::WriteStream(std::shared_ptr<Conn> c, Htt
     });
   }
   // Anything the client sends now, or its going away, ends the stream.
-  s.async_read_some(asio::buffer(c->probe), [src](boost::system::error_code, size_t) {
+  s.async_read_some(asio::buffer(c.probe), [src](boost::system::error_code, size_t) {
     src->Cancel();
   });
   for (;;) {
-    std::optional<std::string> chunk = co_await NextChunk(src);
+    std::optional<std::string> chunk = co_await NextChunk(*src);
     if (!chunk) break;
     if (chunk->empty()) continue;
     beast::get_lowest_layer(s).expires_after(options.request_timeout);
-    auto [ec, n] = co_await asio::async_write(s, http::make_chunk(asio::buffer(*chunk)), kAsTuple);
+    auto framed = http::make_chunk(asio::buffer(*chunk));
+    auto [ec, n] = co_await asio::async_write(s, framed, kAsTuple);
     beast::get_lowest_layer(s).expires_never();
     if (ec) {
       src->Cancel();
@@ -315,9 +318,10 @@ asio::awaitable<void> HttpServer::Impl::WriteStream(std::shared_ptr<Conn> c, Htt
     }
   }
   deadline.cancel();
-  c->source.reset();
+  c.source.reset();
   beast::get_lowest_layer(s).expires_after(std::chrono::seconds(5));
-  auto [lec, ln] = co_await asio::async_write(s, http::make_chunk_last(), kAsTuple);
+  auto last = http::make_chunk_last();
+  auto [lec, ln] = co_await asio::async_write(s, last, kAsTuple);
   (void)lec;
   // No TLS shutdown: the probe read is still pending on the stream. Closing the socket ends it.
   beast::get_lowest_layer(s).close();
@@ -378,9 +382,9 @@ asio::awaitable<void> HttpServer::Impl::RunConn(std::shared_ptr<Conn> c) {
     unsigned version = msg.version();
     beast::get_lowest_layer(s).expires_never();
 
-    HttpResponse resp = co_await CallHandler(std::move(req));
+    HttpResponse resp = co_await CallHandler(req);
     if (resp.stream) {
-      co_await WriteStream(c, resp, version);
+      co_await WriteStream(*c, resp, version);
       co_return;
     }
     http::response<http::string_body> res{static_cast<http::status>(resp.status), version};

@@ -67,7 +67,11 @@ std::string StatusJson(const Status& s, const Resource* r, std::string_view name
   api::SetString(d, "status", s.ok() ? "Success" : "Failure", a);
   if (!s.message().empty()) api::SetString(d, "message", s.message(), a);
   if (!s.ok()) api::SetString(d, "reason", s.reason(), a);
-  if (r != nullptr || !name.empty() || !causes.empty()) {
+  if (s.code() == Code::kInvalid && causes.empty()) {
+    // No field causes (e.g. a JSON patch that does not apply): empty details make kubectl print
+    // "The request is invalid: <message>", as it does against kube-apiserver.
+    api::EnsureObject(d, "details", a);
+  } else if (r != nullptr || !name.empty() || !causes.empty()) {
     JsonValue& det = api::EnsureObject(d, "details", a);
     if (!name.empty()) api::SetString(det, "name", name, a);
     if (r != nullptr) {

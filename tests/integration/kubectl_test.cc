@@ -85,11 +85,15 @@ class Cluster {
   }
 
   // Runs kubectl and requires exit 0; returns stdout.
-  std::string Ok(const std::vector<std::string>& args) const {
+  std::string Ok(const std::vector<std::string>& args) {
     Completed c = Kubectl(args);
+    if (!c.status.Exited(0)) {
+      // Collect what the server said since it became ready (bounded).
+      server_->PumpUntil(After(std::chrono::milliseconds(300)), [] { return false; });
+    }
     INFO("kubectl " << fmt::format("{}", fmt::join(args, " ")) << "\nstdout: " << c.out
-                    << "\nstderr: " << c.err << "\nserver: " << server_->err().substr(
-                           server_->err().size() > 4000 ? server_->err().size() - 4000 : 0));
+                    << "\nstderr: " << c.err << "\nserver (tail): " << server_->err().substr(
+                           server_->err().size() > 6000 ? server_->err().size() - 6000 : 0));
     REQUIRE(c.status.Exited(0));
     return c.out;
   }
@@ -206,7 +210,8 @@ TEST_CASE("kubectl create, get in every format, label, annotate, patch, replace,
   Completed bad_patch = c.Kubectl({"patch", "pod", "p1", "--type", "json", "-p",
                                    R"([{"op":"remove","path":"/metadata/labels/nope"}])"});
   CHECK(bad_patch.status.Exited(1));
-  CHECK(Contains(bad_patch.err, "Error from server"));
+  CHECK(Contains(bad_patch.err, "The request is invalid: "));
+  CHECK(Contains(bad_patch.err, "/metadata/labels/nope"));
 
   CHECK(c.Ok({"get", "pods", "--field-selector", "metadata.name=p1", "-o", "name"}) == "pod/p1\n");
   CHECK(c.Ok({"get", "pods", "--field-selector", "status.phase=Running", "-o", "name"}).empty());

@@ -217,6 +217,8 @@ TEST_CASE("ApplyJsonPatch reports errors with upstream codes and messages", "[pa
       {R"({})", R"([{"op":1,"path":"/a"}])", Code::kBadRequest, "Unexpected kind: unknown"},
       {R"({})", R"([{"op":"add","value":1}])", Code::kBadRequest,
        "add operation failed to decode path: operation missing path field: missing value"},
+      {R"({})", R"([{"op":"remove","path":null}])", Code::kBadRequest,
+       "remove operation failed to decode path: operation missing path field: missing value"},
       {R"({})", R"([{"op":"remove","path":5}])", Code::kBadRequest,
        "remove operation failed to decode path: json: cannot unmarshal number into Go value of "
        "type string"},
