@@ -36,6 +36,11 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+# The real clients the integration tests drive: any kubectl on PATH (else Debian's 1.20), and
+# node with npm for the @kubernetes/client-node test (scripts/node-deps.sh).
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

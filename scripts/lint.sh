@@ -98,8 +98,13 @@ if ((${#tidy_files[@]} > 0)); then
   fi
   tidy_one() {
     local file=$1 out rc=0 lines
-    out=$("$CLANG_TIDY" --quiet -p "$BUILD_DIR" "$file" 2>&1) || rc=$?
-    lines=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (error|warning):' <<<"$out" |
+    # rapidjson 1.1.0 (Debian 12) assigns to a const member in a template clang 19 parses
+    # eagerly (document.h:319, an error g++ never instantiates); parse templates lazily.
+    out=$("$CLANG_TIDY" --quiet -p "$BUILD_DIR" --extra-arg=-fdelayed-template-parsing \
+      --extra-arg=-Wno-delayed-template-parsing-in-cxx20 "$file" 2>&1) || rc=$?
+    # Findings located in system headers (/usr/...) are not ours to fix: the analyzer follows
+    # paths into Boost's coroutine machinery and reports there.
+    lines=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (error|warning):' <<<"$out" | grep -v '^/usr/' |
       sed -E -e "s|^$PWD/||" -e 's/,-warnings-as-errors\]/]/' || true)
     if [[ -n "$lines" ]]; then
       printf '%s\n' "$lines"

@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/deps.sh
+scripts/node-deps.sh
 scripts/build.sh debug
 
 # Sanitizer reports name the line; a UBSan finding fails the test (-fno-sanitize-recover).

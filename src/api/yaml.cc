@@ -382,8 +382,9 @@ std::string GoFormatFloat(double d, int bits) {
   }
   if (exp < 0) return out + "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
   const int int_digits = exp + 1;
-  if (nd <= int_digits)
+  if (nd <= int_digits) {
     return out + digits + std::string(static_cast<size_t>(int_digits - nd), '0');
+  }
   return out + digits.substr(0, static_cast<size_t>(int_digits)) + "." +
          digits.substr(static_cast<size_t>(int_digits));
 }

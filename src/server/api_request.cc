@@ -78,15 +78,15 @@ Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view t
   std::vector<std::string_view> rest(parts.begin() + static_cast<ptrdiff_t>(i), parts.end());
   // namespaces/{ns}/{resource}... but "namespaces/{name}" and "namespaces/{name}/status" are the
   // namespace resource itself.
-  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" &&
-      rest[2] != "finalize") {
+  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" && rest[2] != "finalize") {
     info.ns = std::string(rest[1]);
     rest.erase(rest.begin(), rest.begin() + 2);
   }
   info.resource = std::string(rest[0]);
   if (rest.size() >= 2) info.name = std::string(rest[1]);
   if (rest.size() >= 3) info.subresource = std::string(rest[2]);
-  if (rest.size() > 3) return Error(Code::kNotFound, "the server could not find the requested resource");
+  if (rest.size() > 3)
+    return Error(Code::kNotFound, "the server could not find the requested resource");
 
   bool watch = info.query.Flag("watch");
   if (method == "GET" || method == "HEAD") {
@@ -198,11 +198,12 @@ std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view s) {
     while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
     if (i == 0) return std::nullopt;
     double num = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + i, num);
-    if (ec != std::errc() || ptr != s.data() + i) return std::nullopt;
+    const char* first = s.begin();
+    auto [ptr, ec] = std::from_chars(first, first + i, num);
+    if (ec != std::errc() || ptr != first + i) return std::nullopt;
     s.remove_prefix(i);
     size_t j = 0;
-    while (j < s.size() && !((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) ++j;
+    while (j < s.size() && (s[j] < '0' || s[j] > '9') && s[j] != '.') ++j;
     std::string_view unit = s.substr(0, j);
     s.remove_prefix(j);
     double mult = 0;

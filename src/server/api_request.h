@@ -29,14 +29,14 @@ struct Query {
 Result<Query> ParseQuery(std::string_view raw);
 
 struct RequestInfo {
-  std::string path;   // decoded path, without the query
+  std::string path;  // decoded path, without the query
   Query query;
   bool is_resource = false;  // /api/v1/... or /apis/g/v/... with a resource
   std::string api_prefix;    // "api" or "apis" (resource and discovery requests)
   std::string group;         // "" for core
   std::string version;
   std::string ns;
-  std::string resource;     // plural
+  std::string resource;  // plural
   std::string name;
   std::string subresource;
   // Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection.

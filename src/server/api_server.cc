@@ -127,7 +127,7 @@ struct ApiServer::Impl {
         controllers(rest, c) {}
 
   void Handle(HttpRequest req, Responder respond);
-  void HandleResource(const RequestInfo& info, HttpRequest& req, Responder respond);
+  void HandleResource(const RequestInfo& info, HttpRequest& req, const Responder& respond);
   Status Bootstrap();
 
   ApiServerOptions options;
@@ -148,11 +148,12 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
   std::string target = req.target;
   auto info = ParseRequestInfo(req.method, req.target);
   auto user = options.authenticator.Authenticate(req);
-  std::string who = user && *user ? (*user)->name : "system:anonymous";
+  std::string who = "system:anonymous";
+  if (user.has_value() && user->has_value()) who = user->value().name;
   Responder done = [respond = std::move(respond), start, method = std::move(method),
                     target = std::move(target), who](HttpResponse r) {
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+    auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     LOG_DEBUG("{} {} user={} code={}{} {:.2f}ms", method, target, who, r.status,
               r.stream ? " (stream)" : "", ms);
     respond(std::move(r));
@@ -206,8 +207,8 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
     if (core && info->version.empty()) {
       if (auto v = WantsAggregatedDiscovery(accept)) {
         HttpResponse r = JsonResponse(200, discovery.Aggregated(true, *v));
-        r.content_type = "application/json;g=apidiscovery.k8s.io;v=" + *v +
-                         ";as=APIGroupDiscoveryList";
+        r.content_type =
+            "application/json;g=apidiscovery.k8s.io;v=" + *v + ";as=APIGroupDiscoveryList";
         return done(std::move(r));
       }
       return done(JsonResponse(200, discovery.ApiVersions()));
@@ -215,14 +216,15 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
     if (!core && info->group.empty()) {
       if (auto v = WantsAggregatedDiscovery(accept)) {
         HttpResponse r = JsonResponse(200, discovery.Aggregated(false, *v));
-        r.content_type = "application/json;g=apidiscovery.k8s.io;v=" + *v +
-                         ";as=APIGroupDiscoveryList";
+        r.content_type =
+            "application/json;g=apidiscovery.k8s.io;v=" + *v + ";as=APIGroupDiscoveryList";
         return done(std::move(r));
       }
       return done(JsonResponse(200, discovery.ApiGroupList()));
     }
     if (!core && info->version.empty()) {
-      if (const std::string* g = discovery.ApiGroup(info->group)) return done(JsonResponse(200, *g));
+      if (const std::string* g = discovery.ApiGroup(info->group))
+        return done(JsonResponse(200, *g));
       return done(StatusResponse(Error(Code::kNotFound, "{}", kNotFoundMessage)));
     }
     if (const std::string* l = discovery.ResourceList(info->group, info->version)) {
@@ -234,7 +236,7 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
 }
 
 void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
-                                     Responder respond) {
+                                     const Responder& respond) {
   const Resource* r = table.Find(info.group, info.version, info.resource);
   if (r == nullptr) {
     return respond(StatusResponse(Error(Code::kNotFound, "{}", kNotFoundMessage)));
@@ -249,8 +251,11 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
   }
   if (!info.subresource.empty()) {
     const Subresource* sub = r->FindSubresource(info.subresource);
-    bool supported = sub != nullptr && info.subresource == "status" &&
-                     (verb == "get" || verb == "update" || verb == "patch");
+    const std::string& name = info.subresource;
+    bool supported =
+        sub != nullptr && (((name == "status" || name == "scale") &&
+                            (verb == "get" || verb == "update" || verb == "patch")) ||
+                           ((name == "binding" || name == "eviction") && verb == "create"));
     if (!supported) {
       return respond(StatusResponse(
           sub == nullptr ? Error(Code::kNotFound, "{}", kNotFoundMessage)
@@ -261,11 +266,11 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
   }
   Negotiated out = NegotiateOutput(req.Header("accept"));
   if (out.format == OutputFormat::kProtobufOnly) {
-    return respond(StatusResponse(
-        Error(Code::kNotAcceptable,
-              "only the following media types are accepted: application/json, "
-              "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io"),
-        r, info.name));
+    return respond(
+        StatusResponse(Error(Code::kNotAcceptable,
+                             "only the following media types are accepted: application/json, "
+                             "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io"),
+                       r, info.name));
   }
   std::string include = std::string(info.query.GetOr("includeObject", "Metadata"));
   auto finish_object = [respond, out, r, name = info.name, include](Outcome o) {
@@ -278,8 +283,8 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
       auto doc = api::ParseJson(obj->json);
       store::Revision rev = 0;
       if (doc) rev = ParseInt64(api::StringAt(*doc, {"metadata", "resourceVersion"})).value_or(0);
-      return respond(JsonResponse(200, TableJson(*r, one.items, out.table_version, include, rev,
-                                                 "", true, -1)));
+      return respond(JsonResponse(
+          200, TableJson(*r, one.items, out.table_version, include, rev, "", true, -1)));
     }
     if (out.format == OutputFormat::kYaml) {
       auto doc = api::ParseJson(o.body);
@@ -316,14 +321,47 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
     return j;
   };
 
+  auto decode_body_any = [&req]() -> Result<JsonDoc> {
+    auto j = api::ParseJson(req.body);
+    if (!j) return Error(Code::kBadRequest, "{}", j.error().message());
+    return j;
+  };
+  if (info.subresource == "scale") {
+    if (verb == "get") return rest.GetScale(t, info.query, finish_object);
+    std::optional<PatchType> pt;
+    if (verb == "patch") {
+      std::string_view ct = req.Header("content-type");
+      ct = ct.substr(0, ct.find(';'));
+      if (ct == "application/json-patch+json") {
+        pt = PatchType::kJsonPatch;
+      } else if (ct == "application/merge-patch+json" ||
+                 ct == "application/strategic-merge-patch+json") {
+        pt = PatchType::kMergePatch;  // a Scale has no lists: both patches are the same
+      } else {
+        return respond(StatusResponse(
+            Error(Code::kUnsupportedMediaType,
+                  "the body of the request was in an unknown format - accepted media types "
+                  "include: application/json-patch+json, application/merge-patch+json, "
+                  "application/strategic-merge-patch+json"),
+            r, info.name));
+      }
+    }
+    return rest.UpdateScale(t, info.query, pt, req.body, finish_object);
+  }
+  if (info.subresource == "binding" || info.subresource == "eviction") {
+    auto body = decode_body_any();
+    if (!body) return respond(StatusResponse(body.error(), r, info.name));
+    if (info.subresource == "binding") return rest.Bind(t, info.query, *body, finish_object);
+    return rest.Evict(t, info.query, *body, finish_object);
+  }
   if (verb == "get") return rest.Get(t, info.query, finish_object);
   if (verb == "list") {
-    return rest.List(t, info.query, [respond, out, r, include](ListReply reply) {
+    return rest.List(t, info.query, [respond, out, r, include](const ListReply& reply) {
       if (!reply.status.ok()) return respond(StatusResponse(reply.status, r));
       if (out.format == OutputFormat::kTable) {
-        return respond(JsonResponse(200, TableJson(*r, reply.items, out.table_version, include,
-                                                   reply.revision, reply.continue_token, true,
-                                                   reply.remaining)));
+        return respond(
+            JsonResponse(200, TableJson(*r, reply.items, out.table_version, include, reply.revision,
+                                        reply.continue_token, true, reply.remaining)));
       }
       std::string body = ListJson(*r, reply);
       if (out.format == OutputFormat::kYaml) {
@@ -337,8 +375,8 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
     });
   }
   if (verb == "watch") {
-    auto stream = rest.Watch(t, info.query,
-                             out.format == OutputFormat::kTable ? out.table_version : "");
+    auto stream =
+        rest.Watch(t, info.query, out.format == OutputFormat::kTable ? out.table_version : "");
     if (!stream) return respond(StatusResponse(stream.error(), r));
     HttpResponse resp;
     resp.stream = std::move(*stream);
@@ -346,7 +384,8 @@ void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,
     if (auto ts = info.query.Get("timeoutSeconds")) {
       auto n = ParseInt64(*ts);
       if (!n || *n < 0) {
-        return respond(StatusResponse(Error(Code::kBadRequest, "invalid timeoutSeconds: {}", *ts), r));
+        return respond(
+            StatusResponse(Error(Code::kBadRequest, "invalid timeoutSeconds: {}", *ts), r));
       }
       if (*n > 0) timeout = *n;
     }

@@ -47,8 +47,8 @@ Result<Authenticator> Authenticator::FromTokenFile(const std::string& path) {
     if (line.empty() || line.front() == '#') continue;
     auto fields = SplitCsvLine(line);
     if (fields.size() < 3 || fields[0].empty() || fields[1].empty()) {
-      return Error(Code::kInvalid,
-                   "token file {} line {}: want token,user,uid[,\"group1,group2\"]", path, lineno);
+      return Error(Code::kInvalid, "token file {} line {}: want token,user,uid[,\"group1,group2\"]",
+                   path, lineno);
     }
     UserInfo u{fields[1], fields[2], {}};
     if (fields.size() >= 4) {

@@ -12,7 +12,9 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
-void Key(Writer& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void Key(Writer& w, std::string_view s) {
+  w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 void Strings(Writer& w, std::string_view key, const std::vector<std::string>& v) {
   Key(w, key);
   w.StartArray();

@@ -16,9 +16,9 @@ class Discovery {
   // `server_address` ("host:port") goes into APIVersions.serverAddressByClientCIDRs.
   Discovery(const ResourceTable& table, const std::string& server_address);
 
-  const std::string& ApiVersions() const { return api_versions_; }        // GET /api
-  const std::string& ApiGroupList() const { return api_group_list_; }     // GET /apis
-  const std::string* ApiGroup(const std::string& group) const;            // GET /apis/<g>
+  const std::string& ApiVersions() const { return api_versions_; }     // GET /api
+  const std::string& ApiGroupList() const { return api_group_list_; }  // GET /apis
+  const std::string* ApiGroup(const std::string& group) const;         // GET /apis/<g>
   // GET /api/v1 or /apis/<g>/<v>; nullptr when not served.
   const std::string* ResourceList(const std::string& group, const std::string& version) const;
   // Aggregated: core (for /api) or the named groups (for /apis), in version "v2" or "v2beta1".

@@ -138,7 +138,7 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   size_t next_ioc = 0;
   ssl::context ssl_ctx;
-  std::optional<tcp::acceptor> acceptor;
+  std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   uint16_t port = 0;
@@ -164,8 +164,8 @@ Status HttpServer::Impl::SetupTls() {
     ssl_ctx.add_certificate_authority(asio::buffer(options.client_ca_pem), ec);
     if (ec) return Error(Code::kInvalid, "client CA: {}", ec.message());
     // Advertise the CA so clients pick the certificate it issued.
-    UniquePtr<BIO, BIO_free> bio(
-        BIO_new_mem_buf(options.client_ca_pem.data(), static_cast<int>(options.client_ca_pem.size())));
+    UniquePtr<BIO, BIO_free> bio(BIO_new_mem_buf(options.client_ca_pem.data(),
+                                                 static_cast<int>(options.client_ca_pem.size())));
     UniquePtr<X509, X509_free> ca(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!ca) return Error(Code::kInvalid, "client CA: not a PEM certificate");
     SSL_CTX_add_client_CA(ssl_ctx.native_handle(), ca.get());
@@ -272,8 +272,7 @@ void SetHeaders(http::response_header<>& h, const HttpResponse& resp) {
 
 }  // namespace
 
-asio::awaitable<void> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& resp,
-                                                    unsigned version) {
+asio::awaitable<void> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& resp, unsigned version) {
   auto& s = c.stream;
   http::response<http::empty_body> res{static_cast<http::status>(resp.status), version};
   SetHeaders(res, resp);
@@ -301,9 +300,8 @@ asio::awaitable<void> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& resp,
     });
   }
   // Anything the client sends now, or its going away, ends the stream.
-  s.async_read_some(asio::buffer(c.probe), [src](boost::system::error_code, size_t) {
-    src->Cancel();
-  });
+  s.async_read_some(asio::buffer(c.probe),
+                    [src](boost::system::error_code, size_t) { src->Cancel(); });
   for (;;) {
     std::optional<std::string> chunk = co_await NextChunk(*src);
     if (!chunk) break;
@@ -358,11 +356,11 @@ asio::awaitable<void> HttpServer::Impl::RunConn(std::shared_ptr<Conn> c) {
     if (rec == http::error::body_limit) {
       http::response<http::string_body> res{http::status::payload_too_large, 11};
       res.set(http::field::content_type, "application/json");
-      res.body() = fmt::format(
-          R"({{"kind":"Status","apiVersion":"v1","metadata":{{}},"status":"Failure",)"
-          R"("message":"the request is too large: limit is {} bytes",)"
-          R"("reason":"RequestEntityTooLarge","code":413}})",
-          options.max_body_bytes);
+      res.body() =
+          fmt::format(R"({{"kind":"Status","apiVersion":"v1","metadata":{{}},"status":"Failure",)"
+                      R"("message":"the request is too large: limit is {} bytes",)"
+                      R"("reason":"RequestEntityTooLarge","code":413}})",
+                      options.max_body_bytes);
       res.keep_alive(false);
       res.prepare_payload();
       beast::get_lowest_layer(s).expires_after(options.request_timeout);
@@ -404,6 +402,7 @@ asio::awaitable<void> HttpServer::Impl::RunConn(std::shared_ptr<Conn> c) {
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
+// NOLINTNEXTLINE(bugprone-exception-escape): a failing join or lock here is a bug; terminate.
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
@@ -415,7 +414,7 @@ Status HttpServer::Start() {
   tcp::endpoint ep(addr, m.options.port);
   int n = std::max(1, m.options.threads);
   for (int i = 0; i < n; ++i) m.iocs.push_back(std::make_unique<asio::io_context>());
-  m.acceptor.emplace(*m.iocs[0]);
+  m.acceptor = std::make_unique<tcp::acceptor>(*m.iocs[0]);
   std::string where = fmt::format("{}:{}", m.options.address, m.options.port);
   if (m.acceptor->open(ep.protocol(), ec); ec) {
     return Error(Code::kInternalError, "listen on {}: {}", where, ec.message());

@@ -84,10 +84,10 @@ struct HttpServerOptions {
   std::string key_pem;        // its private key
   std::string client_ca_pem;  // CA for client certificates
   int threads = 2;
-  size_t max_body_bytes = 3 << 20;  // larger bodies get 413
-  std::chrono::seconds idle_timeout{120};     // keep-alive connections idle this long are closed
-  std::chrono::seconds request_timeout{60};   // to read one request's headers and body
-  std::chrono::seconds drain_timeout{5};      // Stop() waits this long for in-flight requests
+  size_t max_body_bytes = 3 << 20;           // larger bodies get 413
+  std::chrono::seconds idle_timeout{120};    // keep-alive connections idle this long are closed
+  std::chrono::seconds request_timeout{60};  // to read one request's headers and body
+  std::chrono::seconds drain_timeout{5};     // Stop() waits this long for in-flight requests
 };
 
 class HttpServer {

@@ -44,8 +44,8 @@ OpenApi::OpenApi(const ResourceTable& table) {
       api::EnsureObject(d, "paths", a);
       api::EnsureObject(api::EnsureObject(d, "components", a), "schemas", a);
     }
-    std::string path = "/" + gv + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural +
-                       "/{name}";
+    std::string path =
+        "/" + gv + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural + "/{name}";
     api::JsonValue op(rapidjson::kObjectType);
     api::JsonValue gvk(rapidjson::kObjectType);
     api::SetString(gvk, "group", r.group, a);

@@ -35,7 +35,7 @@ struct ServerOptions {
 
   // Derived by Parse().
   std::string db_path;
-  uint16_t port = 6443;     // 0: any free port (tests)
+  uint16_t port = 6443;  // 0: any free port (tests)
   int kubeconfig_mode = 0600;
   int64_t history_window_seconds = 300;
 };

@@ -38,8 +38,9 @@ Resource Make(const Row& row) {
   r.kind = row.kind;
   r.plural = row.plural;
   r.singular = r.kind;
-  std::transform(r.singular.begin(), r.singular.end(), r.singular.begin(),
-                 [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+  std::transform(r.singular.begin(), r.singular.end(), r.singular.begin(), [](char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
   r.scope = row.scope;
   r.short_names = row.short_names;
   if (row.all) r.categories = {"all"};
@@ -65,15 +66,27 @@ std::vector<Resource> BuiltInResources() {
                       {"attach", "", "", "PodAttachOptions", {"create", "get"}, false},
                       {"portforward", "", "", "PodPortForwardOptions", {"create", "get"}, false},
                       {"ephemeralcontainers", "", "", "Pod", GetPatchUpdate(), false}};
-    r.field_labels = {"spec.nodeName",      "spec.restartPolicy", "spec.schedulerName",
-                      "spec.serviceAccountName", "spec.hostNetwork", "status.phase",
-                      "status.podIP",       "status.podIPs",      "status.nominatedNodeName"};
+    r.field_labels = {"spec.nodeName",
+                      "spec.restartPolicy",
+                      "spec.schedulerName",
+                      "spec.serviceAccountName",
+                      "spec.hostNetwork",
+                      "status.phase",
+                      "status.podIP",
+                      "status.podIPs",
+                      "status.nominatedNodeName"};
   }
   {
     Resource& r = add({"", "v1", "Service", "services", kNs, {"svc"}, true});
     r.has_status = true;
     r.name_rule = NameRule::kDnsLabel;
-    r.subresources = {Status(), {"proxy", "", "", "ServiceProxyOptions", {"create", "delete", "get", "patch", "update"}, false}};
+    r.subresources = {Status(),
+                      {"proxy",
+                       "",
+                       "",
+                       "ServiceProxyOptions",
+                       {"create", "delete", "get", "patch", "update"},
+                       false}};
   }
   add({"", "v1", "Endpoints", "endpoints", kNs, {"ep"}}).singular = "endpoints";
   add({"", "v1", "ConfigMap", "configmaps", kNs, {"cm"}});
@@ -95,18 +108,29 @@ std::vector<Resource> BuiltInResources() {
   {
     Resource& r = add({"", "v1", "Node", "nodes", kCl, {"no"}});
     r.has_status = true;
-    r.subresources = {Status(), {"proxy", "", "", "NodeProxyOptions", {"create", "delete", "get", "patch", "update"}, false}};
+    r.subresources = {Status(),
+                      {"proxy",
+                       "",
+                       "",
+                       "NodeProxyOptions",
+                       {"create", "delete", "get", "patch", "update"},
+                       false}};
     r.field_labels = {"spec.unschedulable"};
   }
   {
     Resource& r = add({"", "v1", "Event", "events", kNs, {"ev"}});
     r.ttl_seconds = 3600;
     r.name_rule = NameRule::kPathSegment;
-    r.field_labels = {"involvedObject.kind",      "involvedObject.namespace",
-                      "involvedObject.name",      "involvedObject.uid",
-                      "involvedObject.apiVersion", "involvedObject.resourceVersion",
-                      "involvedObject.fieldPath", "reason",
-                      "reportingComponent",       "source",
+    r.field_labels = {"involvedObject.kind",
+                      "involvedObject.namespace",
+                      "involvedObject.name",
+                      "involvedObject.uid",
+                      "involvedObject.apiVersion",
+                      "involvedObject.resourceVersion",
+                      "involvedObject.fieldPath",
+                      "reason",
+                      "reportingComponent",
+                      "source",
                       "type"};
   }
   {
@@ -120,7 +144,8 @@ std::vector<Resource> BuiltInResources() {
     r.subresources = {Status()};
   }
   {
-    Resource& r = add({"", "v1", "ReplicationController", "replicationcontrollers", kNs, {"rc"}, true});
+    Resource& r =
+        add({"", "v1", "ReplicationController", "replicationcontrollers", kNs, {"rc"}, true});
     r.has_status = true;
     r.tracks_generation = true;
     r.subresources = {Scale(), Status()};
@@ -179,15 +204,21 @@ std::vector<Resource> BuiltInResources() {
 
   // autoscaling v2 (preferred) and v1, one storage.
   for (const char* v : {"v2", "v1"}) {
-    Resource& r = add({"autoscaling", v, "HorizontalPodAutoscaler", "horizontalpodautoscalers",
-                       kNs, {"hpa"}, true});
+    Resource& r = add({"autoscaling",
+                       v,
+                       "HorizontalPodAutoscaler",
+                       "horizontalpodautoscalers",
+                       kNs,
+                       {"hpa"},
+                       true});
     r.has_status = true;
     r.subresources = {Status()};
   }
 
   // policy/v1
   {
-    Resource& r = add({"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", kNs, {"pdb"}});
+    Resource& r =
+        add({"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", kNs, {"pdb"}});
     r.has_status = true;
     r.tracks_generation = true;
     r.subresources = {Status()};
@@ -278,13 +309,6 @@ const Resource* ResourceTable::FindKind(std::string_view group, std::string_view
     if (r.group == group && r.kind == kind) return &r;
   }
   return nullptr;
-}
-
-const Resource& ResourceTable::StorageOwner(const Resource& r) const {
-  for (const Resource& o : resources_) {
-    if (o.storage_group == r.storage_group && o.storage_plural == r.storage_plural) return o;
-  }
-  return r;
 }
 
 }  // namespace orchd::server

@@ -81,9 +81,6 @@ class ResourceTable {
                        std::string_view plural) const;
   // The preferred version's entry of a group and kind (for ownerReferences, GC).
   const Resource* FindKind(std::string_view group, std::string_view kind) const;
-  // Every resource stored under the same key space as `r` is `r`'s storage twin (e.g. the v1
-  // and v2 HorizontalPodAutoscaler); this returns the canonical (first) entry.
-  const Resource& StorageOwner(const Resource& r) const;
 
   const std::vector<Resource>& resources() const { return resources_; }
   // Groups in discovery order (core "" first), each with its versions, preferred first.

@@ -39,9 +39,11 @@ std::string NewUid() {
   RAND_bytes(b, sizeof(b));
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                     b[12], b[13], b[14], b[15]);
+  return fmt::format(
+      "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:"
+      "02x}{:02x}",
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+      b[15]);
 }
 
 std::string Rfc3339(Clock::WallTime t) { return FormatRfc3339(t); }
@@ -153,7 +155,6 @@ CacheDecoder MakeCacheDecoder(const ResourceTable& table) {
 }
 
 // ---- filters -------------------------------------------------------------------------------
-
 
 Result<std::shared_ptr<Rest::Filter>> MakeFilter(const Target& t, const Query& q) {
   auto f = std::make_shared<Rest::Filter>();
@@ -276,7 +277,7 @@ void Rest::WaitFresh(const Query& q, std::function<void(Status)> then) {
 }
 
 void Rest::Get(const Target& t, const Query& q, OutcomeFn done) {
-  WaitFresh(q, [this, t, done = std::move(done)](Status s) {
+  WaitFresh(q, [this, t, done = std::move(done)](const Status& s) {
     if (!s.ok()) return done(Outcome::Fail(s));
     auto obj = cache_.Get(t.resource->Key(t.ns, t.name));
     if (!obj) return done(Outcome::Fail(NotFound(*t.resource, t.name)));
@@ -323,12 +324,13 @@ void Rest::List(const Target& t, const Query& q, ListFn done) {
     store::Revision at = 0;
     if (match == "Exact") {
       auto n = ParseInt64(rv);
-      if (!n || *n <= 0) return done({Error(Code::kBadRequest, "invalid resource version: {}", rv)});
+      if (!n || *n <= 0)
+        return done({Error(Code::kBadRequest, "invalid resource version: {}", rv)});
       at = *n;
     }
     return PagedList(t, *filter, limit, "", at, std::move(done));
   }
-  WaitFresh(q, [this, prefix, f = *filter, done = std::move(done)](Status s) {
+  WaitFresh(q, [this, prefix, f = *filter, done = std::move(done)](const Status& s) {
     if (!s.ok()) return done({s});
     ListReply reply;
     for (auto& o : cache_.List(prefix, &reply.revision)) {

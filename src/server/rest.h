@@ -14,10 +14,11 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
-#include <thread>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/field_error.h"
@@ -85,6 +86,13 @@ class Rest {
   void Delete(const Target& t, const Query& q, const api::JsonValue& options, OutcomeFn done);
   void DeleteCollection(const Target& t, const Query& q, const api::JsonValue& options,
                         OutcomeFn done);
+  // Subresources (rest_subresources.cc). `patch` unset: a PUT of a whole Scale.
+  void GetScale(const Target& t, const Query& q, OutcomeFn done);
+  void UpdateScale(const Target& t, const Query& q, std::optional<PatchType> patch,
+                   const std::string& body, OutcomeFn done);
+  void Bind(const Target& t, const Query& q, const api::JsonValue& binding, OutcomeFn done);
+  void Evict(const Target& t, const Query& q, const api::JsonValue& eviction, OutcomeFn done);
+
   // A watch stream of JSON lines (or Table rows with `table_version` set).
   Result<std::shared_ptr<StreamSource>> Watch(const Target& t, const Query& q,
                                               const std::string& table_version);

@@ -33,6 +33,17 @@ struct Rest::Filter {
   }
 };
 
+// One update in flight: how to produce the next object from the current one, and where to
+// answer. Retried on conflicts the user did not ask for.
+struct Rest::Mutation {
+  Target t;
+  Query q;
+  // Produces the next object from the current one (a private copy it may modify).
+  std::function<Result<api::JsonDoc>(api::JsonDoc current)> transform;
+  int attempts = 0;
+  OutcomeFn done;
+};
+
 std::string RandomSuffix(size_t n);
 std::string NewUid();
 // Serialises `doc` with metadata.resourceVersion set to `rev` (removed when rev is 0).

@@ -191,11 +191,11 @@ Result<std::shared_ptr<StreamSource>> Rest::Watch(const Target& t, const Query& 
   }
   auto stream = std::make_shared<WatchStream>(cache_, filter, table_version);
   std::weak_ptr<WatchStream> weak = stream;
-  ORCHD_ASSIGN_OR_RETURN(auto sub, cache_.Subscribe(ListPrefix(t), after, initial,
-                                                    [weak](const auto& events) {
-                                                      auto s = weak.lock();
-                                                      return s != nullptr && s->OnEvents(events);
-                                                    }));
+  ORCHD_ASSIGN_OR_RETURN(
+      auto sub, cache_.Subscribe(ListPrefix(t), after, initial, [weak](const auto& events) {
+        auto s = weak.lock();
+        return s != nullptr && s->OnEvents(events);
+      }));
   stream->SetSubscription(std::move(sub));
   return std::shared_ptr<StreamSource>(stream);
 }

@@ -43,15 +43,19 @@ Status MapStoreError(const Status& s, const Resource& r, std::string_view name) 
   switch (s.code()) {
     case Code::kAlreadyExists:
       return Error(Code::kAlreadyExists, "{} \"{}\" already exists", r.qualified(), name);
-    case Code::kNotFound: return NotFound(r, name);
-    case Code::kConflict: return ConflictModified(r, name);
-    default: return s;
+    case Code::kNotFound:
+      return NotFound(r, name);
+    case Code::kConflict:
+      return ConflictModified(r, name);
+    default:
+      return s;
   }
 }
 
 Outcome Invalid(const Resource& r, std::string_view name, api::FieldErrors errs) {
-  return Outcome::Fail(Status(Code::kInvalid, api::FormatInvalid(errs, r.group.empty() ? r.kind : r.kind + "." + r.group, name)),
-                       std::move(errs));
+  std::string message =
+      api::FormatInvalid(errs, r.group.empty() ? r.kind : r.kind + "." + r.group, name);
+  return Outcome::Fail(Status(Code::kInvalid, std::move(message)), std::move(errs));
 }
 
 // Checks apiVersion/kind of a request body against the resource (empty ones are filled in).
@@ -71,8 +75,8 @@ Status CheckTypeMeta(const Resource& r, JsonDoc& obj) {
                  av, want);
   }
   if (!kind.empty() && kind != r.kind) {
-    return Error(Code::kBadRequest, "the kind in the data ({}) does not match the expected kind ({})",
-                 kind, r.kind);
+    return Error(Code::kBadRequest,
+                 "the kind in the data ({}) does not match the expected kind ({})", kind, r.kind);
   }
   api::SetString(obj, "apiVersion", want, a);
   api::SetString(obj, "kind", r.kind, a);
@@ -106,17 +110,6 @@ void AddFinalizer(JsonDoc& obj, std::string_view f) {
 }
 
 }  // namespace
-
-// One update in flight: how to produce the next object from the current one, and where to
-// answer. Retried on conflicts the user did not ask for.
-struct Rest::Mutation {
-  Target t;
-  Query q;
-  // Produces the next object from the current one (a private copy it may modify).
-  std::function<Result<JsonDoc>(JsonDoc current)> transform;
-  int attempts = 0;
-  OutcomeFn done;
-};
 
 void Rest::Create(const Target& t, const Query& q, JsonDoc obj, OutcomeFn done) {
   const Resource& r = *t.resource;
@@ -164,13 +157,12 @@ void Rest::Create(const Target& t, const Query& q, JsonDoc obj, OutcomeFn done) 
   // The namespace must exist and not be terminating; read it fresh.
   auto shared = std::make_shared<JsonDoc>(std::move(obj));
   if (!r.namespaced()) return CreateChecked(t, q, shared, std::move(done));
-  WaitFresh(Query{}, [this, t, q, shared, done = std::move(done)](Status s) mutable {
+  WaitFresh(Query{}, [this, t, q, shared, done = std::move(done)](const Status& s) mutable {
     if (!s.ok()) return done(Outcome::Fail(s));
     const Resource* ns_res = table_.Find("", "v1", "namespaces");
     auto ns = cache_.Get(ns_res->Key("", t.ns));
     if (!ns) {
-      return done(Outcome::Fail(Error(Code::kNotFound, "namespaces \"{}\" not found", t.ns),
-                                {}));
+      return done(Outcome::Fail(Error(Code::kNotFound, "namespaces \"{}\" not found", t.ns), {}));
     }
     if ((*ns)->deleting) {
       return done(Outcome::Fail(Error(Code::kForbidden,
@@ -209,7 +201,7 @@ void Rest::CreateChecked(const Target& t, const Query& q, std::shared_ptr<JsonDo
 }
 
 void Rest::Mutate(std::shared_ptr<Mutation> m) {
-  WaitFresh(Query{}, [this, m](Status s) {
+  WaitFresh(Query{}, [this, m](const Status& s) {
     if (!s.ok()) return m->done(Outcome::Fail(s));
     const Resource& r = *m->t.resource;
     auto cur = cache_.Get(r.Key(m->t.ns, m->t.name));
@@ -274,9 +266,12 @@ void Rest::Commit(std::shared_ptr<Mutation> m, const CachedObjectPtr& current, J
     m->done(Outcome::Fail(MapStoreError(s, r, name)));
   };
   // The last finalizer of an object being deleted is gone: delete it for good.
+  // (A bound pod in graceful deletion is removed by its node's agent, not here.)
+  bool agent_finishes =
+      r.group.empty() && r.kind == "Pod" && !api::StringAt(next, {"spec", "nodeName"}).empty() &&
+      api::IntAt(next, {"metadata", "deletionGracePeriodSeconds"}).value_or(0) > 0;
   if (api::Member(meta, "deletionTimestamp") != nullptr && FinalizerCount(next) == 0 &&
-      !(r.group.empty() && r.kind == "Pod" && !api::StringAt(next, {"spec", "nodeName"}).empty() &&
-        api::IntAt(next, {"metadata", "deletionGracePeriodSeconds"}).value_or(0) > 0)) {
+      !agent_finishes) {
     auto shared = std::make_shared<JsonDoc>(std::move(next));
     if (dry) {
       Outcome o;
@@ -323,7 +318,7 @@ void Rest::Update(const Target& t, const Query& q, JsonDoc obj, OutcomeFn done) 
   m->q = q;
   m->done = std::move(done);
   auto body = std::make_shared<JsonDoc>(std::move(obj));
-  m->transform = [body](JsonDoc) -> Result<JsonDoc> {
+  m->transform = [body](const JsonDoc&) -> Result<JsonDoc> {
     JsonDoc copy;
     copy.CopyFrom(*body, copy.GetAllocator());
     return copy;
@@ -335,15 +330,15 @@ void Rest::Patch(const Target& t, const Query& q, PatchType type, const std::str
                  OutcomeFn done) {
   if (Status s = CheckDryRunValues(q); !s.ok()) return done(Outcome::Fail(s));
   if (type == PatchType::kStrategicMerge || type == PatchType::kApply) {
-    return done(Outcome::Fail(Error(
-        Code::kUnsupportedMediaType,
-        "the body of the request was in an unknown format - accepted media types include: "
-        "application/json-patch+json, application/merge-patch+json")));
+    return done(Outcome::Fail(
+        Error(Code::kUnsupportedMediaType,
+              "the body of the request was in an unknown format - accepted media types include: "
+              "application/json-patch+json, application/merge-patch+json")));
   }
   auto parsed = api::ParseJson(patch);
   if (!parsed) {
-    return done(Outcome::Fail(Error(Code::kBadRequest, "error decoding patch: {}",
-                                    parsed.error().message())));
+    return done(Outcome::Fail(
+        Error(Code::kBadRequest, "error decoding patch: {}", parsed.error().message())));
   }
   auto p = std::make_shared<JsonDoc>(std::move(*parsed));
   auto m = std::make_shared<Mutation>();
@@ -386,7 +381,7 @@ void Rest::Delete(const Target& t, const Query& q, const JsonValue& options, Out
 }
 
 void Rest::DeleteStep(std::shared_ptr<Mutation> m, std::shared_ptr<JsonDoc> opts) {
-  WaitFresh(Query{}, [this, m, opts](Status s) {
+  WaitFresh(Query{}, [this, m, opts](const Status& s) {
     if (!s.ok()) return m->done(Outcome::Fail(s));
     const Resource& r = *m->t.resource;
     const std::string& name = m->t.name;
@@ -432,8 +427,9 @@ void Rest::DeleteStep(std::shared_ptr<Mutation> m, std::shared_ptr<JsonDoc> opts
     // A namespace is first marked Terminating; the namespace controller empties it, clears
     // spec.finalizers and deletes it again, which then removes it.
     const JsonValue* spec_fins = api::Path(obj, {"spec", "finalizers"});
-    bool ns_pending = is_namespace && (!already || (spec_fins != nullptr && spec_fins->IsArray() &&
-                                                    !spec_fins->Empty()));
+    bool ns_pending =
+        is_namespace &&
+        (!already || (spec_fins != nullptr && spec_fins->IsArray() && !spec_fins->Empty()));
     if (FinalizerCount(obj) > 0 || ns_pending || graceful) {
       if (already && !graceful) {  // nothing more to do: report the object as it is
         Outcome o;
@@ -499,7 +495,7 @@ void Rest::DeleteCollection(const Target& t, const Query& q, const JsonValue& op
   Query list_q = q;
   list_q.params.erase("limit");
   list_q.params.erase("continue");
-  List(t, list_q, [this, t, q, opts, done = std::move(done)](ListReply reply) mutable {
+  List(t, list_q, [this, t, q, opts, done = std::move(done)](const ListReply& reply) mutable {
     if (!reply.status.ok()) return done(Outcome::Fail(reply.status));
     struct State {
       std::mutex mu;
@@ -524,7 +520,7 @@ void Rest::DeleteCollection(const Target& t, const Query& q, const JsonValue& op
       Target one = t;
       one.ns = item->ns;
       one.name = item->name;
-      Delete(one, q, *opts, [st, finish](Outcome o) {
+      Delete(one, q, *opts, [st, finish](const Outcome& o) {
         if (!o.status.ok() && o.status.code() != Code::kNotFound) {
           std::lock_guard lock(st->mu);
           if (st->first_error.ok()) st->first_error = o.status;

@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "common/fs.h"
-#include "common/pki.h"
 #include "common/ipnet.h"
 #include "common/log.h"
+#include "common/pki.h"
 #include "common/version.h"
 
 namespace orchd::server {
@@ -86,7 +86,8 @@ Status Server::Start() {
   if (!options_.write_kubeconfig.empty()) {
     std::string url = fmt::format("https://127.0.0.1:{}", api_->port());
     ORCHD_ASSIGN_OR_RETURN(std::string kubeconfig, AdminKubeconfig(url, pki));
-    std::string dir = options_.write_kubeconfig.substr(0, options_.write_kubeconfig.find_last_of('/'));
+    std::string dir =
+        options_.write_kubeconfig.substr(0, options_.write_kubeconfig.find_last_of('/'));
     if (!dir.empty()) ORCHD_RETURN_IF_ERROR(MakeDirs(dir, 0755));
     ORCHD_RETURN_IF_ERROR(WriteFileAtomic(options_.write_kubeconfig, kubeconfig,
                                           static_cast<mode_t>(options_.kubeconfig_mode))

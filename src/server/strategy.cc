@@ -13,9 +13,12 @@ constexpr int64_t kNodePortMax = 32767;
 
 api::NameRule ApiNameRule(NameRule r) {
   switch (r) {
-    case NameRule::kDnsLabel: return api::NameRule::kDnsLabel;
-    case NameRule::kPathSegment: return api::NameRule::kPath;
-    case NameRule::kDnsSubdomain: break;
+    case NameRule::kDnsLabel:
+      return api::NameRule::kDnsLabel;
+    case NameRule::kPathSegment:
+      return api::NameRule::kPath;
+    case NameRule::kDnsSubdomain:
+      break;
   }
   return api::NameRule::kDnsSubdomain;
 }
@@ -137,7 +140,8 @@ Status Strategies::Allocate(const Resource& r, api::JsonDoc& obj) {
     if (!doc) continue;
     std::string_view ip = api::StringAt(*doc, {"spec", "clusterIP"});
     if (!ip.empty()) used_ips.emplace(ip);
-    if (const api::JsonValue* ports = api::Path(*doc, {"spec", "ports"}); ports && ports->IsArray()) {
+    if (const api::JsonValue* ports = api::Path(*doc, {"spec", "ports"});
+        ports && ports->IsArray()) {
       for (const auto& p : ports->GetArray()) {
         if (int64_t np = api::GetInt(p, "nodePort"); np > 0) used_ports.insert(np);
       }
@@ -153,7 +157,8 @@ Status Strategies::Allocate(const Resource& r, api::JsonDoc& obj) {
     if (!net || net->address.v6) {
       return Error(Code::kInternalError, "service CIDR {} is not IPv4", service_cidr_);
     }
-    uint32_t base = (uint32_t{net->address.bytes[0]} << 24) | (uint32_t{net->address.bytes[1]} << 16) |
+    uint32_t base = (uint32_t{net->address.bytes[0]} << 24) |
+                    (uint32_t{net->address.bytes[1]} << 16) |
                     (uint32_t{net->address.bytes[2]} << 8) | net->address.bytes[3];
     uint32_t size = net->prefix_len >= 32 ? 1 : (1u << (32 - net->prefix_len));
     std::string chosen;
@@ -184,8 +189,10 @@ Status Strategies::Allocate(const Resource& r, api::JsonDoc& obj) {
   } else if (requested != "None") {
     std::string req(requested);
     if (used_ips.contains(req)) {
-      return Error(Code::kInvalid, "spec.clusterIPs: Invalid value: []string{{\"{}\"}}: failed to "
-                   "allocate IP {}: provided IP is already allocated", req, req);
+      return Error(Code::kInvalid,
+                   "spec.clusterIPs: Invalid value: []string{{\"{}\"}}: failed to "
+                   "allocate IP {}: provided IP is already allocated",
+                   req, req);
     }
     if (!api::Member(spec, "clusterIPs")) {
       api::JsonValue ips(rapidjson::kArrayType);
@@ -219,7 +226,8 @@ Status Strategies::Allocate(const Resource& r, api::JsonDoc& obj) {
           if (used_ports.contains(np)) {
             return Error(Code::kInvalid,
                          "spec.ports[].nodePort: Invalid value: {}: provided port is already "
-                         "allocated", np);
+                         "allocated",
+                         np);
           }
           used_ports.insert(np);
           reserved_ports_.insert(np);

@@ -205,8 +205,7 @@ Result<CachedObjectPtr> WatchCache::Get(std::string_view key) const {
   return it->second;
 }
 
-std::vector<CachedObjectPtr> WatchCache::List(std::string_view prefix,
-                                              store::Revision* rev) const {
+std::vector<CachedObjectPtr> WatchCache::List(std::string_view prefix, store::Revision* rev) const {
   std::vector<CachedObjectPtr> out;
   std::shared_lock lock(mu_);
   for (auto it = objects_.lower_bound(prefix); it != objects_.end(); ++it) {

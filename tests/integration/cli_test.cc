@@ -5,12 +5,11 @@
 // Cases tagged [root] switch to uid/gid 65534 (nobody) for permission checks; without root they
 // print a warning and pass.
 #include <fcntl.h>
-
-#include <algorithm>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
@@ -50,14 +49,17 @@ SpawnOptions OrchdSpawn(const std::vector<std::string>& args, const RunOptions& 
   so.args.insert(so.args.end(), args.begin(), args.end());
   // A server started by a test listens on loopback, on a free port, and writes its kubeconfig
   // beside its data dir, never to /etc/orchd (unless the test sets these itself).
-  auto has = [&args](std::string_view a) { return std::find(args.begin(), args.end(), a) != args.end(); };
+  auto has = [&args](std::string_view a) {
+    return std::find(args.begin(), args.end(), a) != args.end();
+  };
   auto data_dir = std::find(args.begin(), args.end(), "--data-dir");
   bool env_port = std::any_of(o.env.begin(), o.env.end(), [](const std::string& e) {
     return e.starts_with("ORCHD_HTTPS_LISTEN_PORT=");
   });
-  if (!args.empty() && args[0] == "server" && data_dir != args.end() && data_dir + 1 != args.end() &&
-      !has("--https-listen-port") && !env_port && !has("--help")) {
-    for (const char* a : {"--bind-address", "127.0.0.1", "--https-listen-port", "0"}) so.args.emplace_back(a);
+  if (!args.empty() && args[0] == "server" && data_dir != args.end() &&
+      data_dir + 1 != args.end() && !has("--https-listen-port") && !env_port && !has("--help")) {
+    for (const char* a : {"--bind-address", "127.0.0.1", "--https-listen-port", "0"})
+      so.args.emplace_back(a);
     so.args.emplace_back("--write-kubeconfig");
     so.args.push_back(*(data_dir + 1) + ".kubeconfig");
   }

@@ -16,8 +16,8 @@
 
 #include "common/fs.h"
 #include "common/strings.h"
-#include "testing/temp_dir.h"
 #include "integration/subprocess.h"
+#include "testing/temp_dir.h"
 
 #ifndef ORCHD_BINARY
 #error "ORCHD_BINARY must name the orchd executable"
@@ -43,9 +43,18 @@ class Cluster {
     data_ = dir_.File("data");
     kubeconfig_ = dir_.File("kubeconfig.yaml");
     SpawnOptions so;
-    so.args = {ORCHD_BINARY,       "server",          "--data-dir",       data_,
-               "--bind-address",   "127.0.0.1",       "--https-listen-port", "0",
-               "--write-kubeconfig", kubeconfig_,     "--disable-agent",  "--log-level",
+    so.args = {ORCHD_BINARY,
+               "server",
+               "--data-dir",
+               data_,
+               "--bind-address",
+               "127.0.0.1",
+               "--https-listen-port",
+               "0",
+               "--write-kubeconfig",
+               kubeconfig_,
+               "--disable-agent",
+               "--log-level",
                "info"};
     so.env = CleanEnvironment();
     auto p = Subprocess::Spawn(so);
@@ -92,7 +101,8 @@ class Cluster {
       server_->PumpUntil(After(std::chrono::milliseconds(300)), [] { return false; });
     }
     INFO("kubectl " << fmt::format("{}", fmt::join(args, " ")) << "\nstdout: " << c.out
-                    << "\nstderr: " << c.err << "\nserver (tail): " << server_->err().substr(
+                    << "\nstderr: " << c.err << "\nserver (tail): "
+                    << server_->err().substr(
                            server_->err().size() > 6000 ? server_->err().size() - 6000 : 0));
     REQUIRE(c.status.Exited(0));
     return c.out;
@@ -125,10 +135,10 @@ class Cluster {
   std::unique_ptr<Subprocess> server_;
 };
 
-#define SKIP_WITHOUT_KUBECTL(c)                                   \
-  if (!(c).has_kubectl()) {                                       \
-    WARN("skipped: kubectl is not installed on this machine");    \
-    return;                                                       \
+#define SKIP_WITHOUT_KUBECTL(c)                                \
+  if (!(c).has_kubectl()) {                                    \
+    WARN("skipped: kubectl is not installed on this machine"); \
+    return;                                                    \
   }
 
 const char* kPod = R"(apiVersion: v1
@@ -157,9 +167,11 @@ TEST_CASE("kubectl sees a v1.32 server, its namespaces and upstream columns", "[
   std::string svc = c.Ok({"get", "services"});
   CHECK(std::regex_search(
       svc, std::regex(R"(NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE)")));
-  CHECK(std::regex_search(svc, std::regex(R"(kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443/TCP)")));
+  CHECK(std::regex_search(
+      svc, std::regex(R"(kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443/TCP)")));
   std::string res = c.Ok({"api-resources"});
-  CHECK(std::regex_search(res, std::regex(R"(deployments\s+deploy\s+apps/v1\s+true\s+Deployment)")));
+  CHECK(
+      std::regex_search(res, std::regex(R"(deployments\s+deploy\s+apps/v1\s+true\s+Deployment)")));
 }
 
 TEST_CASE("kubectl create, get in every format, label, annotate, patch, replace, delete",
@@ -218,11 +230,13 @@ TEST_CASE("kubectl create, get in every format, label, annotate, patch, replace,
   CHECK(Contains(c.Ok({"get", "pods", "-A"}), "default"));
 
   // replace: the body carries the resourceVersion kubectl read.
-  std::string cm = c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
-                                      "data:\n  a: \"1\"\n");
+  std::string cm = c.Write("cm.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+                           "data:\n  a: \"1\"\n");
   CHECK(c.Ok({"create", "-f", cm}) == "configmap/cfg created\n");
-  std::string cm2 = c.Write("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
-                                       "data:\n  a: \"2\"\n");
+  std::string cm2 = c.Write("cm2.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+                            "data:\n  a: \"2\"\n");
   CHECK(c.Ok({"replace", "-f", cm2}) == "configmap/cfg replaced\n");
   CHECK(c.Ok({"get", "cm", "cfg", "-o", "jsonpath={.data.a}"}) == "2");
   std::string cms = c.Ok({"get", "configmaps"});
@@ -258,8 +272,7 @@ TEST_CASE("kubectl delete with -l and --all", "[kubectl]") {
   CHECK(Contains(c.Kubectl({"get", "cm", "-l", "group"}).err, "No resources found"));
 }
 
-TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizers",
-          "[kubectl]") {
+TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizers", "[kubectl]") {
   Cluster c;
   SKIP_WITHOUT_KUBECTL(c);
   auto make_pair = [&c](const std::string& owner) {
@@ -272,7 +285,8 @@ TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizer
           c.Write(owner + "-dep.yaml",
                   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + owner +
                       "-dep\n  ownerReferences:\n  - apiVersion: v1\n    kind: ConfigMap\n"
-                      "    name: " + owner + "\n    uid: " + uid + "\n")});
+                      "    name: " +
+                      owner + "\n    uid: " + uid + "\n")});
   };
   make_pair("bg");
   c.Ok({"delete", "cm", "bg", "--cascade=background"});
@@ -293,8 +307,9 @@ TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizer
 
   // A finalizer holds the object, marked for deletion, until it is removed.
   c.Ok({"create", "-f",
-        c.Write("fin.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fin\n"
-                            "  finalizers:\n  - example.com/hold\n")});
+        c.Write("fin.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fin\n"
+                "  finalizers:\n  - example.com/hold\n")});
   c.Ok({"delete", "cm", "fin", "--wait=false"});
   CHECK_FALSE(c.Ok({"get", "cm", "fin", "-o", "jsonpath={.metadata.deletionTimestamp}"}).empty());
   c.Ok({"patch", "cm", "fin", "--type", "json", "-p",
@@ -306,7 +321,8 @@ TEST_CASE("kubectl delete --cascade background, orphan and foreground; finalizer
 TEST_CASE("kubectl delete namespace removes its content, then the namespace", "[kubectl]") {
   Cluster c;
   SKIP_WITHOUT_KUBECTL(c);
-  c.Ok({"create", "-f", c.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")});
+  c.Ok({"create", "-f",
+        c.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")});
   c.Ok({"create", "-n", "team", "-f",
         c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")});
   c.Ok({"create", "-n", "team", "-f", c.Write("pod.yaml", kPod)});
@@ -328,9 +344,8 @@ TEST_CASE("kubectl get -w streams changes", "[kubectl]") {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   c.Ok({"create", "-f",
         c.Write("w.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n")});
-  bool seen = (*watch)->PumpUntil(After(seconds(20)), [&] {
-    return Contains((*watch)->out(), "configmap/watched");
-  });
+  bool seen = (*watch)->PumpUntil(After(seconds(20)),
+                                  [&] { return Contains((*watch)->out(), "configmap/watched"); });
   INFO("watch stdout: " << (*watch)->out() << "\nstderr: " << (*watch)->err());
   CHECK(seen);
 }
@@ -346,13 +361,14 @@ TEST_CASE("bad input gets the upstream status and changes nothing", "[kubectl]")
   CHECK(malformed.status.Exited(1));
   CHECK(Contains(malformed.err, "BadRequest"));
 
-  Completed bad_name = raw_create(
-      cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_A_Name"}})");
+  Completed bad_name =
+      raw_create(cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_A_Name"}})");
   CHECK(bad_name.status.Exited(1));
   CHECK(Contains(bad_name.err, "is invalid"));
 
   Completed wrong_ns = raw_create(
-      cms, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"kube-system"}})");
+      cms,
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"kube-system"}})");
   CHECK(wrong_ns.status.Exited(1));
   CHECK(Contains(wrong_ns.err, "does not match the namespace"));
 
@@ -374,13 +390,15 @@ TEST_CASE("bad input gets the upstream status and changes nothing", "[kubectl]")
   CHECK(c.Ok({"get", "cm", "-o", "name"}).empty());
 
   // A stale resourceVersion is a conflict.
-  c.Ok({"create", "-f", c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n")});
+  c.Ok({"create", "-f",
+        c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n")});
   std::string rv = c.Ok({"get", "cm", "s", "-o", "jsonpath={.metadata.resourceVersion}"});
   c.Ok({"label", "cm", "s", "x=1"});
-  Completed stale = c.Kubectl(
-      {"replace", "-f",
-       c.Write("stale.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n"
-                             "  resourceVersion: \"" + rv + "\"\ndata:\n  a: b\n")});
+  Completed stale = c.Kubectl({"replace", "-f",
+                               c.Write("stale.yaml",
+                                       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n"
+                                       "  resourceVersion: \"" +
+                                           rv + "\"\ndata:\n  a: b\n")});
   CHECK(stale.status.Exited(1));
   CHECK(Contains(stale.err, "Conflict"));
   CHECK(Contains(stale.err, "the object has been modified"));
