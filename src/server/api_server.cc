@@ -121,7 +121,7 @@ struct ApiServer::Impl {
         clock(c),
         table(ResourceTable::BuiltIn()),
         cache(s, MakeCacheDecoder(table)),
-        rest(table, s, cache, c, options.service_cidr),
+        rest(table, s, cache, c, options.service_cidr, options.event_ttl_seconds),
         discovery(table, options.advertise_address + ":" + std::to_string(options.port)),
         openapi(table),
         controllers(rest, c) {}
@@ -150,12 +150,20 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
   auto user = options.authenticator.Authenticate(req);
   std::string who = "system:anonymous";
   if (user.has_value() && user->has_value()) who = user->value().name;
-  Responder done = [respond = std::move(respond), start, method = std::move(method),
-                    target = std::move(target), who](HttpResponse r) {
+  std::string verb = info && info->is_resource ? info->verb : method;
+  std::string resource;
+  if (info && info->is_resource) {
+    resource = info->group.empty() ? info->resource : info->resource + "." + info->group;
+    if (!info->subresource.empty()) resource += "/" + info->subresource;
+  }
+  Responder done = [respond = std::move(respond), start, verb = std::move(verb),
+                    resource = std::move(resource), target = std::move(target),
+                    who](HttpResponse r) {
     auto ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    LOG_DEBUG("{} {} user={} code={}{} {:.2f}ms", method, target, who, r.status,
-              r.stream ? " (stream)" : "", ms);
+    LOG_DEBUG("verb={} resource={} user={} code={}{} latency={:.2f}ms {}", verb,
+              resource.empty() ? "-" : resource, who, r.status, r.stream ? " (stream)" : "", ms,
+              target);
     respond(std::move(r));
   };
   if (!info) return done(StatusResponse(info.error()));

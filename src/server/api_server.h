@@ -28,6 +28,7 @@ struct ApiServerOptions {
   std::string client_ca_pem;
   std::string service_cidr = "10.43.0.0/16";
   int threads = 2;
+  int64_t event_ttl_seconds = 3600;
   Authenticator authenticator;
 };
 

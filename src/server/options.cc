@@ -51,6 +51,7 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   f.String("flannel-backend", &o.flannel_backend, "vxlan, host-gw or none");
   f.String("log-level", &o.log_level, "debug, info, warn or error");
   f.String("history-window", &o.history_window, "store history kept for watches (e.g. 5m)");
+  f.String("event-ttl", &o.event_ttl, "how long events are kept after their last write (e.g. 1h)");
   ORCHD_RETURN_IF_ERROR(f.Parse(args));
   *usage = f.Usage();
   *help = f.help_requested();
@@ -105,6 +106,12 @@ Result<ServerOptions> ParseServerOptions(std::span<const std::string> args, bool
   auto window = ParseDurationSeconds(o.history_window);
   if (!window) return invalid("history-window", o.history_window, window.error().message());
   o.history_window_seconds = *window;
+  auto event_ttl = ParseDurationSeconds(o.event_ttl);
+  if (!event_ttl || *event_ttl <= 0) {
+    return invalid("event-ttl", o.event_ttl,
+                   event_ttl ? "must be positive" : event_ttl.error().message());
+  }
+  o.event_ttl_seconds = *event_ttl;
   if (o.datastore_endpoint.empty()) {
     o.db_path = o.data_dir + "/server/db/state.db";
   } else if (o.datastore_endpoint.starts_with("sqlite://") && o.datastore_endpoint.size() > 10 &&

@@ -32,12 +32,14 @@ struct ServerOptions {
   std::string flannel_backend = "vxlan";
   std::string log_level = "info";
   std::string history_window = "5m";  // store history kept for watches
+  std::string event_ttl = "1h";       // how long events are kept
 
   // Derived by Parse().
   std::string db_path;
   uint16_t port = 6443;  // 0: any free port (tests)
   int kubeconfig_mode = 0600;
   int64_t history_window_seconds = 300;
+  int64_t event_ttl_seconds = 3600;
 };
 
 // Parses and validates. `help` is set (and the result OK) for -h/--help, with the usage text in

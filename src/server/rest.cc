@@ -210,8 +210,9 @@ Result<std::pair<store::Revision, std::string>> DecodeContinueToken(std::string_
 // ---- Rest ------------------------------------------------------------------------------------
 
 Rest::Rest(const ResourceTable& table, store::Store& store, WatchCache& cache, Clock& clock,
-           std::string service_cidr)
+           std::string service_cidr, int64_t event_ttl_seconds)
     : table_(table),
+      event_ttl_seconds_(event_ttl_seconds),
       store_(store),
       cache_(cache),
       clock_(clock),

@@ -68,8 +68,10 @@ using ListFn = std::function<void(ListReply)>;
 
 class Rest {
  public:
+  // `event_ttl_seconds`: how long resources with a time to live (events) live after their last
+  // write (kube-apiserver's --event-ttl).
   Rest(const ResourceTable& table, store::Store& store, WatchCache& cache, Clock& clock,
-       std::string service_cidr);
+       std::string service_cidr, int64_t event_ttl_seconds = 3600);
   ~Rest();
 
   // Runs blocking work (paged lists from SQLite) off the event loop.
@@ -121,7 +123,11 @@ class Rest {
                  store::Revision rev, ListFn done);
   void RunBlocking(std::function<void()> fn);
 
+  // The time to live of a write to `r` (0: none).
+  int64_t Ttl(const Resource& r) const { return r.ttl_seconds > 0 ? event_ttl_seconds_ : 0; }
+
   const ResourceTable& table_;
+  int64_t event_ttl_seconds_;
   store::Store& store_;
   WatchCache& cache_;
   Clock& clock_;

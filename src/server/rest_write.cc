@@ -190,7 +190,7 @@ void Rest::CreateChecked(const Target& t, const Query& q, std::shared_ptr<JsonDo
   op.kind = store::WriteKind::kCreate;
   op.key = r.Key(t.ns, name);
   op.value = ObjectJson(*obj, 0);
-  op.lease = r.ttl_seconds;
+  op.lease = Ttl(r);
   store_.Submit(std::move(op), [obj, &r, name, done = std::move(done)](Result<store::EventPtr> e) {
     if (!e) return done(Outcome::Fail(MapStoreError(e.error(), r, name)));
     Outcome o;
@@ -302,7 +302,7 @@ void Rest::Commit(std::shared_ptr<Mutation> m, const CachedObjectPtr& current, J
     return m->done(std::move(o));
   }
   store::WriteOp op{store::WriteKind::kUpdate, current->key, std::move(value),
-                    current->mod_revision, r.ttl_seconds};
+                    current->mod_revision, Ttl(r)};
   store_.Submit(std::move(op), [shared, m, retry_or_fail](Result<store::EventPtr> e) {
     if (!e) return retry_or_fail(e.error());
     Outcome o;
@@ -363,6 +363,13 @@ void Rest::Delete(const Target& t, const Query& q, const JsonValue& options, Out
   // Query parameters are the other way to say the same.
   auto& a = opts->GetAllocator();
   if (auto pp = q.Get("propagationPolicy")) api::SetString(*opts, "propagationPolicy", *pp, a);
+  // dryRun may come in the DeleteOptions body (kubectl delete --dry-run=server).
+  Query query = q;
+  if (const JsonValue* dr = api::Member(*opts, "dryRun"); dr && dr->IsArray()) {
+    for (const auto& v : dr->GetArray())
+      query.params.emplace("dryRun", std::string(api::AsView(v)));
+  }
+  if (Status s = CheckDryRunValues(query); !s.ok()) return done(Outcome::Fail(s));
   if (auto gp = q.Get("gracePeriodSeconds")) {
     if (auto n = ParseInt64(*gp)) api::SetInt(*opts, "gracePeriodSeconds", *n, a);
   }
@@ -375,7 +382,7 @@ void Rest::Delete(const Target& t, const Query& q, const JsonValue& options, Out
   }
   auto m = std::make_shared<Mutation>();
   m->t = t;
-  m->q = q;
+  m->q = std::move(query);
   m->done = std::move(done);
   DeleteStep(m, opts);
 }
@@ -453,7 +460,7 @@ void Rest::DeleteStep(std::shared_ptr<Mutation> m, std::shared_ptr<JsonDoc> opts
         return m->done(std::move(o));
       }
       store::WriteOp op{store::WriteKind::kUpdate, (*cur)->key, api::ToJson(*shared),
-                        (*cur)->mod_revision, r.ttl_seconds};
+                        (*cur)->mod_revision, Ttl(r)};
       store_.Submit(std::move(op), [this, shared, m, opts](Result<store::EventPtr> e) {
         if (!e) {
           if (e.error().code() == Code::kConflict && ++m->attempts < kMaxRetries) {

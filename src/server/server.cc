@@ -79,6 +79,7 @@ Status Server::Start() {
   ORCHD_ASSIGN_OR_RETURN(ao.key_pem, ReadFile(pki.server_key));
   ORCHD_ASSIGN_OR_RETURN(ao.client_ca_pem, ReadFile(pki.ca_cert));
   ao.service_cidr = options_.service_cidr;
+  ao.event_ttl_seconds = options_.event_ttl_seconds;
   ao.authenticator = std::move(authn);
   api_ = std::make_unique<ApiServer>(std::move(ao), *store_, clock_);
   ORCHD_RETURN_IF_ERROR(api_->Start());
