@@ -114,6 +114,7 @@ std::optional<std::string> PercentDecode(std::string_view s) {
 struct Conn {
   Conn(tcp::socket socket, ssl::context& ctx) : stream(beast::tcp_stream(std::move(socket)), ctx) {}
   TlsStream stream;
+  std::weak_ptr<Conn> self;              // for handlers that must keep the connection alive
   bool idle = false;                     // waiting for the next request
   std::shared_ptr<StreamSource> source;  // the stream being written, if any
   char probe[64]{};                      // target of the disconnect-detecting read
@@ -217,6 +218,7 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
       id = next_id++;
     }
     auto conn = std::make_shared<Conn>(std::move(socket), ssl_ctx);
+    conn->self = conn;
     Register(id, conn);
     asio::co_spawn(conn->stream.get_executor(), RunConn(conn),
                    [this, id](const std::exception_ptr& e) {
@@ -300,8 +302,9 @@ asio::awaitable<void> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& resp,
     });
   }
   // Anything the client sends now, or its going away, ends the stream.
-  s.async_read_some(asio::buffer(c.probe),
-                    [src](boost::system::error_code, size_t) { src->Cancel(); });
+  // The handler keeps the connection (stream and buffer) alive until the read completes.
+  s.async_read_some(asio::buffer(c.probe), [src, keep = c.self.lock()](boost::system::error_code,
+                                                                       size_t) { src->Cancel(); });
   for (;;) {
     std::optional<std::string> chunk = co_await NextChunk(*src);
     if (!chunk) break;

@@ -30,8 +30,12 @@ std::string TableJson(const Resource& r, const std::vector<CachedObjectPtr>& ite
 // 410 ERROR event and the stream ends, so its client relists.
 class WatchStream : public StreamSource, public std::enable_shared_from_this<WatchStream> {
  public:
-  WatchStream(WatchCache& cache, std::shared_ptr<Rest::Filter> filter, std::string table_version)
-      : cache_(cache), filter_(std::move(filter)), table_version_(std::move(table_version)) {}
+  WatchStream(WatchCache& cache, std::shared_ptr<Rest::Filter> filter, std::string table_version,
+              bool bookmarks)
+      : cache_(cache),
+        filter_(std::move(filter)),
+        table_version_(std::move(table_version)),
+        bookmarks_(bookmarks) {}
 
   void SetSubscription(std::shared_ptr<WatchCache::Subscription> sub) {
     std::lock_guard lock(mu_);
@@ -45,6 +49,16 @@ class WatchStream : public StreamSource, public std::enable_shared_from_this<Wat
       return false;
     }
     for (const CacheEvent* ev : events) {
+      if (ev->object == nullptr) {  // progress: a bookmark when the client asked for them
+        if (!bookmarks_ || ev->revision <= last_bookmark_) continue;
+        last_bookmark_ = ev->revision;
+        std::string line = R"({"type":"BOOKMARK","object":{"kind":")" + filter_->resource->kind +
+                           R"(","apiVersion":")" + filter_->resource->api_version() +
+                           R"(","metadata":{"resourceVersion":")" + std::to_string(ev->revision) +
+                           "\"}}}\n";
+        if (!Push(std::move(line))) return false;
+        continue;
+      }
       const char* type = nullptr;
       const CachedObject* obj = nullptr;
       bool now = filter_->Matches(*ev->object);
@@ -165,7 +179,9 @@ class WatchStream : public StreamSource, public std::enable_shared_from_this<Wat
   WatchCache& cache_;
   std::shared_ptr<Rest::Filter> filter_;
   std::string table_version_;
-  bool sent_columns_ = false;  // touched on the cache thread only
+  const bool bookmarks_;
+  bool sent_columns_ = false;          // touched on the cache thread only
+  store::Revision last_bookmark_ = 0;  // likewise
 
   std::mutex mu_;
   std::deque<std::string> queue_;
@@ -189,7 +205,8 @@ Result<std::shared_ptr<StreamSource>> Rest::Watch(const Target& t, const Query& 
     if (!n || *n < 0) return Error(Code::kBadRequest, "invalid resource version: {}", rv);
     after = *n;
   }
-  auto stream = std::make_shared<WatchStream>(cache_, filter, table_version);
+  auto stream =
+      std::make_shared<WatchStream>(cache_, filter, table_version, q.Flag("allowWatchBookmarks"));
   std::weak_ptr<WatchStream> weak = stream;
   ORCHD_ASSIGN_OR_RETURN(
       auto sub, cache_.Subscribe(ListPrefix(t), after, initial, [weak](const auto& events) {

@@ -18,8 +18,12 @@ namespace {
 constexpr store::Revision kNoRevision = 0;
 }  // namespace
 
-WatchCache::WatchCache(store::Store& store, CacheDecoder decoder, size_t ring_capacity)
-    : store_(store), decoder_(std::move(decoder)), ring_capacity_(ring_capacity) {
+WatchCache::WatchCache(store::Store& store, CacheDecoder decoder, size_t ring_capacity,
+                       std::chrono::milliseconds progress_interval)
+    : store_(store),
+      decoder_(std::move(decoder)),
+      ring_capacity_(ring_capacity),
+      progress_interval_(progress_interval) {
   ring_.resize(ring_capacity_);
 }
 
@@ -65,7 +69,12 @@ void WatchCache::Stop() {
 }
 
 void WatchCache::Run() {
+  auto next_progress = std::chrono::steady_clock::now() + progress_interval_;
   while (!stop_.load()) {
+    if (std::chrono::steady_clock::now() >= next_progress) {
+      NotifyProgress();
+      next_progress = std::chrono::steady_clock::now() + progress_interval_;
+    }
     auto events = watcher_->Next(std::chrono::milliseconds(200));
     if (events) {
       if (!events->empty()) Apply(*events);
@@ -159,6 +168,30 @@ void WatchCache::Apply(const std::vector<store::EventPtr>& events) {
     }
   }
   if (!done.empty()) {
+    std::lock_guard lock(sub_mu_);
+    std::erase_if(subscribers_, [](const auto& s) { return !s->active; });
+  }
+}
+
+void WatchCache::NotifyProgress() {
+  std::vector<std::shared_ptr<Subscription>> subs;
+  {
+    std::lock_guard lock(sub_mu_);
+    subs = subscribers_;
+  }
+  CacheEvent progress;
+  progress.revision = revision_.load();
+  std::vector<const CacheEvent*> batch{&progress};
+  bool any_done = false;
+  for (const auto& sub : subs) {
+    std::lock_guard lock(sub->mu);
+    if (!sub->active) continue;
+    if (!sub->sink(batch)) {
+      sub->active = false;
+      any_done = true;
+    }
+  }
+  if (any_done) {
     std::lock_guard lock(sub_mu_);
     std::erase_if(subscribers_, [](const auto& s) { return !s->active; });
   }

@@ -53,8 +53,10 @@ enum class CacheEventType { kAdded, kModified, kDeleted };
 struct CacheEvent {
   CacheEventType type = CacheEventType::kAdded;
   store::Revision revision = 0;
-  CachedObjectPtr object;  // new state; for kDeleted the last state, with the delete's revision
-  CachedObjectPtr prev;    // for kModified and kDeleted: the state before
+  // New state; for kDeleted the last state, with the delete's revision. Null for a progress
+  // notification: every event up to `revision` has been delivered (watch bookmarks).
+  CachedObjectPtr object;
+  CachedObjectPtr prev;  // for kModified and kDeleted: the state before
 };
 
 // Turns one stored key-value into a cached object, or nullptr to skip it (undecodable values
@@ -67,7 +69,10 @@ class WatchCache {
   // Receives batches of events in revision order. Return false to unsubscribe.
   using Sink = std::function<bool(const std::vector<const CacheEvent*>& events)>;
 
-  WatchCache(store::Store& store, CacheDecoder decoder, size_t ring_capacity = 20000);
+  // Every `progress_interval` the cache tells each subscriber how far it is (a CacheEvent with
+  // no object), so watches can send bookmarks.
+  WatchCache(store::Store& store, CacheDecoder decoder, size_t ring_capacity = 20000,
+             std::chrono::milliseconds progress_interval = std::chrono::seconds(10));
   ~WatchCache();
 
   // Loads every object and starts following the store. Blocking (reads SQLite).
@@ -99,10 +104,12 @@ class WatchCache {
   void Run();
   void Apply(const std::vector<store::EventPtr>& events);
   void Fail(const Status& why);
+  void NotifyProgress();
 
   store::Store& store_;
   CacheDecoder decoder_;
   const size_t ring_capacity_;
+  const std::chrono::milliseconds progress_interval_;
   std::unique_ptr<store::Watcher> watcher_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

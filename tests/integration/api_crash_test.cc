@@ -10,12 +10,11 @@
 // one per client per round). Each round writes above the revision the previous listing saw.
 //
 // The load time of each round is random, 1.5-2 s (seeded; ORCHD_TEST_SEED repeats it).
-#include <signal.h>
-
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -65,7 +64,7 @@ std::string Tail(const std::string& text, size_t n = 4000) {
 // Collects failures and shows the first few, so one bad round does not print thousands of lines.
 class Failures {
  public:
-  void Add(std::string what) {
+  void Add(const std::string& what) {
     if (count_++ < kMaxReported) text_ += what + "\n";
   }
   size_t count() const { return count_; }
@@ -135,6 +134,7 @@ struct ClientRun {
   std::string in_flight;  // the name whose request failed (it may or may not have been stored)
   std::string failure;    // what went wrong before the kill, or a bad 201
   std::string last_error;
+  int connections = 0;  // opened by the client: 1 when keep-alive held for the whole round
 };
 
 // POSTs ConfigMaps until a request fails (the kill). An error before `killed` was set, any
@@ -142,6 +142,11 @@ struct ClientRun {
 void RunClient(int round, int client, const HttpsClientOptions& options,
                const std::atomic<bool>& killed, ClientRun& run) {
   HttpsClient http(options);
+  struct CountConnections {
+    const HttpsClient& http;
+    ClientRun& run;
+    ~CountConnections() { run.connections = http.connections_opened(); }
+  } count{http, run};
   for (int seq = 0;; ++seq) {
     std::string name = Name(round, client, seq);
     Data data = DataFor(client, seq);
@@ -367,10 +372,16 @@ TEST_CASE("kill -9 of the server under API write load loses no acknowledged (201
     size_t round_acks = 0;
     int64_t lowest = INT64_MAX;
     Failures failures;
+    std::string per_client;
     for (ClientRun& run : runs) {
       if (!run.failure.empty()) failures.Add(run.failure);
+      if (run.connections != 1) {
+        failures.Add(
+            fmt::format("a client opened {} connections, not one kept alive", run.connections));
+      }
       if (!run.in_flight.empty()) in_flight.insert(run.in_flight);
       round_acks += run.acks.size();
+      per_client += fmt::format("{}{}", per_client.empty() ? "" : " ", run.acks.size());
       for (Ack& a : run.acks) {
         lowest = std::min(lowest, a.rv);
         std::string name = a.name;
@@ -378,9 +389,9 @@ TEST_CASE("kill -9 of the server under API write load loses no acknowledged (201
       }
     }
     std::printf(
-        "api_crash_test: round %d: %zu writes acknowledged in %lld ms by %d clients (%zu in "
-        "total); first client error after the kill: %s\n",
-        round, round_acks, static_cast<long long>(load.count()), kClients, acked.size(),
+        "api_crash_test: round %d: %zu writes acknowledged in %lld ms (per client: %s; %zu in "
+        "total); a client's error after the kill: %s\n",
+        round, round_acks, static_cast<long long>(load.count()), per_client.c_str(), acked.size(),
         runs[0].last_error.c_str());
     std::fflush(stdout);
     INFO("client failures:\n" << failures.text());
@@ -394,11 +405,13 @@ TEST_CASE("kill -9 of the server under API write load loses no acknowledged (201
   // A last start: everything is still there, and the server stops cleanly on SIGTERM.
   RunningServer server = StartServer(dir);
   Listing final_listing = Verify(server, acked, in_flight);
+  size_t stored_in_flight = 0;
+  for (const std::string& name : in_flight) stored_in_flight += final_listing.items.count(name);
   std::printf(
-      "api_crash_test: after %d rounds: %zu acknowledged, %zu listed in %d pages at "
-      "resourceVersion %lld\n",
-      kRounds, acked.size(), final_listing.items.size(), final_listing.pages,
-      static_cast<long long>(final_listing.list_rv));
+      "api_crash_test: after %d rounds: %zu acknowledged, %zu of %zu writes in flight at "
+      "a kill stored too, %zu listed in %d pages at resourceVersion %lld\n",
+      kRounds, acked.size(), stored_in_flight, in_flight.size(), final_listing.items.size(),
+      final_listing.pages, static_cast<long long>(final_listing.list_rv));
   std::fflush(stdout);
   REQUIRE(server.proc->Signal(SIGTERM).ok());
   auto status = server.proc->Wait(After(seconds(30)));
@@ -406,6 +419,119 @@ TEST_CASE("kill -9 of the server under API write load loses no acknowledged (201
   INFO((status ? status->ToString() : status.error().ToString()));
   REQUIRE(status.has_value());
   CHECK(status->Exited(0));
+}
+
+// The test client itself against the real server: keep-alive reuse, the call timeout, a new
+// connection after the old one is gone, certificate verification, bad input, a chunked (watch)
+// body that the server ends, a server that is gone.
+TEST_CASE("the HTTPS test client: keep-alive, timeouts, verification, chunked bodies",
+          "[api][https_client]") {
+  TempDir dir;
+  REQUIRE(!dir.path().empty());
+  RunningServer server = StartServer(dir);
+  const HttpsClientOptions options = server.access.ClientOptions();
+  HttpsClient http(options);
+
+  // Three requests, one connection.
+  auto version = http.Request("GET", "/version");
+  REQUIRE(version.has_value());
+  CHECK(version->status == 200);
+  CHECK(api::ParseJson(version->body).has_value());
+  CHECK(!version->Header("Content-Type").empty());
+  auto created = http.Request("POST", kPath, "application/json", ConfigMapJson("w1", {{"a", "1"}}));
+  REQUIRE(created.has_value());
+  CHECK(created->status == 201);
+  auto missing = http.Request("GET", std::string(kPath) + "/nope");
+  REQUIRE(missing.has_value());
+  CHECK(missing->status == 404);
+  CHECK(http.connections_opened() == 1);
+  CHECK(http.connected());
+
+  // A watch that outlives the call's timeout: kTimeout, and the connection is dropped.
+  auto slow = http.Request("GET", std::string(kPath) + "?watch=true&timeoutSeconds=60", {}, {},
+                           milliseconds(300));
+  REQUIRE(!slow.has_value());
+  CHECK(slow.error().code() == Code::kTimeout);
+  CHECK(!http.connected());
+  auto again = http.Request("GET", "/version");
+  INFO((again ? std::string() : again.error().ToString()));
+  REQUIRE(again.has_value());
+  CHECK(again->status == 200);
+  CHECK(http.connections_opened() == 2);
+
+  // A server certificate that does not chain to the trust anchor is refused.
+  HttpsClientOptions wrong_ca = options;
+  wrong_ca.tls.ca_pem = options.tls.cert_pem;  // the admin's own certificate, not the CA
+  auto refused = HttpsClient(wrong_ca).Request("GET", "/version");
+  REQUIRE(!refused.has_value());
+  CHECK(refused.error().code() == Code::kServiceUnavailable);
+  CHECK_THAT(refused.error().message(), Catch::Contains("server certificate"));
+
+  HttpsClientOptions garbage = options;
+  garbage.tls.ca_pem = "not a certificate";
+  auto invalid = HttpsClient(garbage).Request("GET", "/version");
+  REQUIRE(!invalid.has_value());
+  CHECK(invalid.error().code() == Code::kInvalid);
+
+  auto no_file = LoadKubeconfig(dir.File("nope.yaml"));
+  REQUIRE(!no_file.has_value());
+  CHECK(no_file.error().code() == Code::kNotFound);
+
+  // A watch the server ends (timeoutSeconds): a chunked body of events, then the connection
+  // closes, and the next request opens a new one.
+  auto watch =
+      http.Request("GET", std::string(kPath) + "?watch=true&timeoutSeconds=1", {}, {}, seconds(20));
+  INFO((watch ? std::string() : watch.error().ToString()));
+  REQUIRE(watch.has_value());
+  CHECK(watch->status == 200);
+  CHECK(watch->Header("transfer-encoding") == "chunked");
+  bool saw_w1 = false;
+  for (const std::string& line : Lines(watch->body)) {
+    auto event = api::ParseJson(line);
+    INFO("watch event: " << line);
+    REQUIRE(event.has_value());
+    CHECK(api::GetString(*event, "type") == "ADDED");
+    const api::JsonValue* object = api::Member(*event, "object");
+    REQUIRE(object != nullptr);
+    saw_w1 = saw_w1 || api::StringAt(*object, {"metadata", "name"}) == "w1";
+  }
+  CHECK(saw_w1);
+  CHECK(!http.connected());
+  auto after_watch = http.Request("GET", "/version");
+  INFO((after_watch ? std::string() : after_watch.error().ToString()));
+  REQUIRE(after_watch.has_value());
+  CHECK(after_watch->status == 200);
+  CHECK(http.connections_opened() == 3);
+
+  // A server that is gone: the connection is refused.
+  REQUIRE(server.proc->Kill(After(seconds(30))).has_value());
+  auto gone = HttpsClient(options).Request("GET", "/version");
+  REQUIRE(!gone.has_value());
+  CHECK(gone.error().code() == Code::kServiceUnavailable);
+  CHECK_THAT(gone.error().message(), Catch::Contains("Connection refused"));
+}
+
+// A watch that the server ends (timeoutSeconds, as every client-go reflector asks) once left the
+// stream's pending disconnect probe read behind; it completed after the connection was freed
+// (heap-use-after-free in HttpServer::Impl::WriteStream under ASan) and the server died.
+TEST_CASE("the server survives a watch it ends itself", "[api][watch]") {
+  TempDir dir;
+  REQUIRE(!dir.path().empty());
+  RunningServer server = StartServer(dir);
+  HttpsClient http(server.access.ClientOptions());
+  auto watch =
+      http.Request("GET", std::string(kPath) + "?watch=true&timeoutSeconds=1", {}, {}, seconds(20));
+  INFO((watch ? std::string() : watch.error().ToString()));
+  REQUIRE(watch.has_value());
+  CHECK(watch->status == 200);
+  // The crash came as the server closed the connection: give it a moment to show, reading the
+  // server's stderr meanwhile.
+  server.proc->PumpUntil(After(milliseconds(500)), [] { return false; });
+  auto after = http.Request("GET", "/version");
+  INFO((after ? std::string() : after.error().ToString()));
+  INFO("server stderr (tail): " << Tail(server.proc->err()));
+  CHECK(after.has_value());
+  CHECK(server.proc->err().find("AddressSanitizer") == std::string::npos);
 }
 
 }  // namespace

@@ -78,6 +78,26 @@ class Cluster {
   }
 
   const std::string& port() const { return port_; }
+
+  // curl with the admin certificate; stdout plus a last line with the HTTP status.
+  std::string Curl(const std::vector<std::string>& args) const {
+    std::string curl = FindInPath("curl");
+    REQUIRE(!curl.empty());
+    SpawnOptions so;
+    so.args = {curl,       "-sS",
+               "--cacert", Tls("ca.crt"),
+               "--cert",   Tls("admin.crt"),
+               "--key",    Tls("admin.key"),
+               "-w",       "\n%{http_code}"};
+    for (std::string a : args) {
+      if (a.starts_with("{URL}")) a = "https://127.0.0.1:" + port_ + a.substr(5);
+      so.args.push_back(std::move(a));
+    }
+    so.env = CleanEnvironment();
+    auto r = Run(so, After(seconds(60)));
+    REQUIRE(r.has_value());
+    return r->out;
+  }
   std::string Tls(const std::string& file) const { return data_ + "/server/tls/" + file; }
   const std::string& data_dir() const { return data_; }
 
@@ -638,6 +658,47 @@ TEST_CASE("events expire after --event-ttl; YAML bodies are accepted and bad YAM
   CHECK(bad.ends_with("\n400"));
   CHECK(Contains(bad, R"("reason":"BadRequest")"));
   CHECK(c.Ok({"get", "cm", "-o", "name"}) == "configmap/from-yaml\n");
+}
+
+TEST_CASE("watch: replay from a resourceVersion, bookmarks, timeoutSeconds, 410 when too old",
+          "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  if (FindInPath("curl").empty()) {
+    WARN("skipped: curl is not installed");
+    return;
+  }
+  c.Ok({"create", "-f",
+        c.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")});
+  std::string rv1 = c.Ok({"get", "cm", "a", "-o", "jsonpath={.metadata.resourceVersion}"});
+  c.Ok({"label", "cm", "a", "x=1"});
+  std::string rv2 = c.Ok({"get", "cm", "a", "-o", "jsonpath={.metadata.resourceVersion}"});
+  REQUIRE(rv1 != rv2);
+  const std::string cms = "{URL}/api/v1/namespaces/default/configmaps";
+  auto started = std::chrono::steady_clock::now();
+  std::string replay = c.Curl({cms + "?watch=true&resourceVersion=" + rv1 + "&timeoutSeconds=2"});
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took >= seconds(2));
+  CHECK(took < seconds(20));
+  CHECK(replay.ends_with("\n200"));
+  CHECK(Contains(replay, R"({"type":"MODIFIED","object":{)"));
+  CHECK(Contains(replay, R"("kind":"ConfigMap")"));
+  CHECK(Contains(replay, "\"resourceVersion\":\"" + rv2 + "\""));
+  CHECK_FALSE(Contains(replay, "ADDED"));
+
+  std::string bookmarks = c.Curl(
+      {cms + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + rv2 + "&timeoutSeconds=12"});
+  CHECK(Contains(
+      bookmarks,
+      R"({"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":")"));
+
+  // After a restart the cache holds no history older than its start: 410 Expired.
+  c.Stop();
+  c.Start();
+  std::string old = c.Curl({cms + "?watch=true&resourceVersion=1"});
+  CHECK(old.ends_with("\n410"));
+  CHECK(Contains(old, R"("reason":"Expired")"));
+  CHECK(Contains(old, "too old resource version"));
 }
 
 }  // namespace

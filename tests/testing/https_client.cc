@@ -36,8 +36,8 @@ using X509Ptr = UniquePtr<X509, X509_free>;
 using PkeyPtr = UniquePtr<EVP_PKEY, EVP_PKEY_free>;
 using AddrInfoPtr = UniquePtr<addrinfo, freeaddrinfo>;
 
-constexpr size_t kIoChunk = 16 * 1024;
-constexpr size_t kMaxLine = 64 * 1024;  // status line, header line or chunk-size line
+constexpr size_t kIoChunk = size_t{16} * 1024;
+constexpr size_t kMaxLine = size_t{64} * 1024;  // status line, header line or chunk-size line
 
 // This thread's OpenSSL error queue as text (and emptied).
 std::string OpenSslErrors() {
@@ -142,7 +142,7 @@ Result<SslCtxPtr> MakeContext(const TlsCredentials& tls) {
 }
 
 // Waits until `fd` is ready for `events` (or has an error to report), at most until the deadline.
-Status WaitFd(int fd, short events, Deadline deadline, std::string_view what) {
+Status WaitFd(int fd, decltype(pollfd::events) events, Deadline deadline, std::string_view what) {
   for (;;) {
     int left = MillisLeft(deadline);
     if (left == 0) return Error(Code::kTimeout, "{}: timed out", what);
