@@ -439,6 +439,7 @@ Result<JsonDoc> CreateMergePatch(const JsonValue& original, const JsonValue& mod
   JsonDoc patch;
   if (!original.IsObject() || !modified.IsObject()) {
     patch.CopyFrom(modified, patch.GetAllocator());
+    // NOLINTNEXTLINE(clang-analyzer-cplusplus.NewDeleteLeaks): the Document owns its allocator
     return patch;
   }
   patch.SetObject();

@@ -149,7 +149,10 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
   auto info = ParseRequestInfo(req.method, req.target);
   auto user = options.authenticator.Authenticate(req);
   std::string who = "system:anonymous";
-  if (user.has_value() && user->has_value()) who = user->value().name;
+  if (user.has_value()) {
+    const std::optional<UserInfo>& known = *user;
+    if (known.has_value()) who = known->name;
+  }
   std::string verb = info && info->is_resource ? info->verb : method;
   std::string resource;
   if (info && info->is_resource) {
@@ -240,7 +243,7 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
     }
     return done(StatusResponse(Error(Code::kNotFound, "{}", kNotFoundMessage)));
   }
-  HandleResource(*info, req, std::move(done));
+  HandleResource(*info, req, done);
 }
 
 void ApiServer::Impl::HandleResource(const RequestInfo& info, HttpRequest& req,

@@ -156,8 +156,9 @@ void RunClient(int round, int client, const HttpsClientOptions& options,
     if (!r) {
       run.in_flight = name;
       run.last_error = r.error().ToString();
-      if (!after_kill)
+      if (!after_kill) {
         run.failure = fmt::format("POST {} before the kill: {}", name, run.last_error);
+      }
       return;
     }
     if (r->status != 201) {
