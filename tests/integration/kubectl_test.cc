@@ -533,6 +533,21 @@ TEST_CASE(
   c.Ok({"delete", "deploy", "web", "--dry-run=server"});
   CHECK(c.Ok({"get", "deploy", "-o", "name"}) == "deployment.apps/web\n");
 
+  // Services get a ClusterIP from --service-cidr and NodePorts from 30000-32767.
+  c.Ok({"create", "-f",
+        c.Write("svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: np\nspec:\n"
+                "  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n"
+                "    targetPort: 8080\n")});
+  std::string svc = c.Ok({"get", "svc", "np"});
+  CHECK(std::regex_search(
+      svc, std::regex(R"(np\s+NodePort\s+10\.43\.\d+\.\d+\s+<none>\s+80:3\d{4}/TCP)")));
+  CHECK_FALSE(Contains(svc, "10.43.0.1 "));
+  // A patch in dry-run mode is answered and not stored.
+  c.Ok({"patch", "svc", "np", "--dry-run=server", "--type", "merge", "-p",
+        R"({"metadata":{"labels":{"dry":"yes"}}})"});
+  CHECK(c.Ok({"get", "svc", "np", "-o", "jsonpath={.metadata.labels}"}).empty());
+
   // Paged lists: kubectl follows the continue token.
   for (int i = 0; i < 5; ++i) {
     c.Ok(
