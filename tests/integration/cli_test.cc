@@ -58,10 +58,12 @@ SpawnOptions OrchdSpawn(const std::vector<std::string>& args, const RunOptions& 
   });
   if (!args.empty() && args[0] == "server" && data_dir != args.end() &&
       data_dir + 1 != args.end() && !has("--https-listen-port") && !env_port && !has("--help")) {
-    for (const char* a : {"--bind-address", "127.0.0.1", "--https-listen-port", "0"})
-      so.args.emplace_back(a);
-    so.args.emplace_back("--write-kubeconfig");
-    so.args.push_back(*(data_dir + 1) + ".kubeconfig");
+    // Right after "server", so the test's own arguments (even a trailing flag without its
+    // value) come last, as the test wrote them.
+    std::vector<std::string> safe = {"--bind-address",      "127.0.0.1",
+                                     "--https-listen-port", "0",
+                                     "--write-kubeconfig",  *(data_dir + 1) + ".kubeconfig"};
+    so.args.insert(so.args.begin() + 2, safe.begin(), safe.end());
   }
   so.env = CleanEnvironment(o.env);
   so.cwd = o.cwd;
