@@ -545,6 +545,7 @@ struct WatchFigures {
   int64_t deliveries = 0;
   double updates_per_sec = 0;
   double server_cpu_us = 0;  // server CPU per delivery
+  double bench_cpu_us = 0;   // this process's CPU per delivery (the watchers and the writer)
 };
 
 // The resourceVersion in a JSON text (the first "resourceVersion":"N"), or -1.
@@ -647,6 +648,7 @@ Result<WatchFigures> WatchFanOut(Endpoint& ep, OrchdServer& server, int watchers
   };
   std::unordered_map<int64_t, Sent> sent;
   double server_cpu0 = server.CpuSeconds();
+  double own_cpu0 = OwnCpuSeconds();
   auto start = Steady::now();
   for (int i = 0; i < updates; ++i) {
     std::this_thread::sleep_until(start + i * every);
@@ -659,6 +661,7 @@ Result<WatchFigures> WatchFanOut(Endpoint& ep, OrchdServer& server, int watchers
   ORCHD_RETURN_IF_ERROR(
       threads->Wait(start, writes_done + kDeliveryDeadline, "watchers receiving every update"));
   double server_cpu = server.CpuSeconds() - server_cpu0;
+  double own_cpu = OwnCpuSeconds() - own_cpu0;
 
   WatchFigures f;
   std::vector<double> from_send, from_ack;
@@ -688,6 +691,7 @@ Result<WatchFigures> WatchFanOut(Endpoint& ep, OrchdServer& server, int watchers
   f.all_from_send = Percentiles(std::move(all));
   f.updates_per_sec = updates / Seconds(writes_done - start);
   f.server_cpu_us = server_cpu * 1e6 / static_cast<double>(want);
+  f.bench_cpu_us = own_cpu * 1e6 / static_cast<double>(want);
   return f;
 }
 
@@ -750,11 +754,12 @@ Status RunSections(const Scale& scale, size_t value_bytes, OrchdServer& server, 
   ORCHD_ASSIGN_OR_RETURN(
       auto watch, WatchFanOut(ep, server, scale.watchers, scale.updates, scale.update_every));
   fmt::print(
-      "{:<22} {:>8} {:<10} p50 {:>6.3f} ms   p99 {:>6.3f} ms   server CPU {:>4.0f} us/delivery   "
-      "({} watchers x {} merge patches = {} deliveries, {} patches/s)\n",
-      "watch, from send", "", "", watch.from_send.p50, watch.from_send.p99, watch.server_cpu_us,
-      scale.watchers, scale.updates, Grouped(static_cast<double>(watch.deliveries)),
-      Grouped(watch.updates_per_sec));
+      "{:<22} {:>8} {:<10} p50 {:>6.3f} ms   p99 {:>6.3f} ms   server CPU {:>4.0f} us/op   "
+      "bench CPU {:>4.0f} us/op   ({} watchers x {} merge patches = {} deliveries; op = one "
+      "delivery)\n",
+      "watch, from send", Grouped(watch.updates_per_sec * scale.watchers), "events/s",
+      watch.from_send.p50, watch.from_send.p99, watch.server_cpu_us, watch.bench_cpu_us,
+      scale.watchers, scale.updates, Grouped(static_cast<double>(watch.deliveries)));
   fmt::print("{:<22} {:>8} {:<10} p50 {:>6.3f} ms   p99 {:>6.3f} ms\n", "watch, from response", "",
              "", watch.from_ack.p50, watch.from_ack.p99);
   fmt::print("{:<22} {:>8} {:<10} p50 {:>6.3f} ms   p99 {:>6.3f} ms\n",
