@@ -265,7 +265,9 @@ void Rest::WaitFresh(const Query& q, std::function<void(Status)> then) {
     then(Status::Ok());
     return;
   }
-  store::Revision want = store_.CurrentRevision();
+  store::Revision current = store_.CurrentRevision();
+  store::Revision want = current;
+  auto deadline = std::chrono::steady_clock::time_point::max();
   if (!rv.empty()) {
     auto n = ParseInt64(rv);
     if (!n || *n < 0) {
@@ -273,8 +275,11 @@ void Rest::WaitFresh(const Query& q, std::function<void(Status)> then) {
       return;
     }
     want = *n;
+    // A revision the store has not reached yet: wait a little for it, as kube-apiserver does
+    // (3 s), then answer 504 "Too large resource version".
+    if (want > current) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   }
-  cache_.WhenAtLeast(want, std::move(then));
+  cache_.WhenAtLeast(want, std::move(then), deadline);
 }
 
 void Rest::Get(const Target& t, const Query& q, OutcomeFn done) {

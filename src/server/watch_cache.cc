@@ -75,6 +75,7 @@ void WatchCache::Run() {
       NotifyProgress();
       next_progress = std::chrono::steady_clock::now() + progress_interval_;
     }
+    ExpireWaiters();
     auto events = watcher_->Next(std::chrono::milliseconds(200));
     if (events) {
       if (!events->empty()) Apply(*events);
@@ -145,7 +146,7 @@ void WatchCache::Apply(const std::vector<store::EventPtr>& events) {
     std::lock_guard lock(sub_mu_);
     subs = subscribers_;
     auto end = waiters_.upper_bound(rev);
-    for (auto it = waiters_.begin(); it != end; ++it) ready.push_back(std::move(it->second));
+    for (auto it = waiters_.begin(); it != end; ++it) ready.push_back(std::move(it->second.fn));
     waiters_.erase(waiters_.begin(), end);
   }
   for (auto& fn : ready) fn(Status::Ok());
@@ -170,6 +171,25 @@ void WatchCache::Apply(const std::vector<store::EventPtr>& events) {
   if (!done.empty()) {
     std::lock_guard lock(sub_mu_);
     std::erase_if(subscribers_, [](const auto& s) { return !s->active; });
+  }
+}
+
+void WatchCache::ExpireWaiters() {
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<store::Revision, std::function<void(Status)>>> expired;
+  {
+    std::lock_guard lock(sub_mu_);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->second.deadline <= now) {
+        expired.emplace_back(it->first, std::move(it->second.fn));
+        it = waiters_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& [rev, fn] : expired) {
+    fn(Error(Code::kTimeout, "Too large resource version: {}, current: {}", rev, revision_.load()));
   }
 }
 
@@ -198,7 +218,7 @@ void WatchCache::NotifyProgress() {
 }
 
 void WatchCache::Fail(const Status& why) {
-  std::multimap<store::Revision, std::function<void(Status)>> waiters;
+  std::multimap<store::Revision, Waiter> waiters;
   std::vector<std::shared_ptr<Subscription>> subs;
   {
     std::lock_guard lock(sub_mu_);
@@ -206,7 +226,7 @@ void WatchCache::Fail(const Status& why) {
     waiters.swap(waiters_);
     subs.swap(subscribers_);
   }
-  for (auto& [rev, fn] : waiters) fn(why);
+  for (auto& [rev, w] : waiters) w.fn(why);
   for (const auto& sub : subs) {
     std::lock_guard lock(sub->mu);
     if (!sub->active) continue;
@@ -215,7 +235,8 @@ void WatchCache::Fail(const Status& why) {
   }
 }
 
-void WatchCache::WhenAtLeast(store::Revision rev, std::function<void(Status)> fn) {
+void WatchCache::WhenAtLeast(store::Revision rev, std::function<void(Status)> fn,
+                             std::chrono::steady_clock::time_point deadline) {
   {
     std::lock_guard lock(sub_mu_);
     if (!failed_.ok()) {
@@ -224,7 +245,7 @@ void WatchCache::WhenAtLeast(store::Revision rev, std::function<void(Status)> fn
       return;
     }
     if (revision_.load() < rev) {
-      waiters_.emplace(rev, std::move(fn));
+      waiters_.emplace(rev, Waiter{std::move(fn), deadline});
       return;
     }
   }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,9 +81,12 @@ class WatchCache {
   void Stop();
 
   store::Revision revision() const { return revision_.load(); }
-  // Runs `fn` once the cache has applied `rev` (at once when it has). OK status, or the
-  // cache's failure when it stops first.
-  void WhenAtLeast(store::Revision rev, std::function<void(Status)> fn);
+  // Runs `fn` once the cache has applied `rev` (at once when it has). OK status, the cache's
+  // failure when it stops first, or kTimeout ("Too large resource version") when `deadline`
+  // passes first (checked every 200 ms or so).
+  void WhenAtLeast(store::Revision rev, std::function<void(Status)> fn,
+                   std::chrono::steady_clock::time_point deadline =
+                       std::chrono::steady_clock::time_point::max());
 
   Result<CachedObjectPtr> Get(std::string_view key) const;  // kNotFound
   // Objects with keys starting with `prefix`, in key order, and the revision they reflect.
@@ -105,6 +109,7 @@ class WatchCache {
   void Apply(const std::vector<store::EventPtr>& events);
   void Fail(const Status& why);
   void NotifyProgress();
+  void ExpireWaiters();
 
   store::Store& store_;
   CacheDecoder decoder_;
@@ -123,7 +128,11 @@ class WatchCache {
 
   std::mutex sub_mu_;  // subscribers_, waiters_, failed_; taken after mu_ when both
   std::vector<std::shared_ptr<Subscription>> subscribers_;
-  std::multimap<store::Revision, std::function<void(Status)>> waiters_;
+  struct Waiter {
+    std::function<void(Status)> fn;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::multimap<store::Revision, Waiter> waiters_;
   Status failed_;
 };
 

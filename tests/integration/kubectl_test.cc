@@ -707,6 +707,11 @@ TEST_CASE("watch: replay from a resourceVersion, bookmarks, timeoutSeconds, 410 
       bookmarks,
       R"({"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":")"));
 
+  // A revision from the future: waited for briefly, then 504 (kube-apiserver's wording).
+  std::string future = c.Curl({cms + "/a?resourceVersion=999999"});
+  CHECK(future.ends_with("\n504"));
+  CHECK(Contains(future, "Too large resource version: 999999"));
+
   // After a restart the cache holds no history older than its start: 410 Expired.
   c.Stop();
   c.Start();
