@@ -24,6 +24,7 @@
 
 #include "common/log.h"
 #include "common/unique_handle.h"
+#include "server/api_request.h"
 
 namespace orchd::server {
 
@@ -127,7 +128,7 @@ struct HttpServer::Impl {
   Status SetupTls();
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> RunConn(std::shared_ptr<Conn> c);
-  asio::awaitable<HttpResponse> CallHandler(HttpRequest& req);
+  asio::awaitable<HttpResponse> CallHandler(HttpRequest& req, std::chrono::milliseconds timeout);
   asio::awaitable<void> WriteStream(Conn& c, HttpResponse& resp, unsigned version);
   void Register(uint64_t id, const std::shared_ptr<Conn>& c);
   void Unregister(uint64_t id);
@@ -237,14 +238,60 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
   }
 }
 
-asio::awaitable<HttpResponse> HttpServer::Impl::CallHandler(HttpRequest& req) {
+namespace {
+// The request's `timeout` query parameter (a Go duration), or zero.
+std::chrono::milliseconds RequestTimeout(std::string_view target) {
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  auto query = ParseQuery(target.substr(q + 1));
+  if (!query) return {};
+  auto t = query->Get("timeout");
+  if (!t) return {};
+  return ParseGoDuration(*t).value_or(std::chrono::milliseconds(0));
+}
+}  // namespace
+
+asio::awaitable<HttpResponse> HttpServer::Impl::CallHandler(HttpRequest& req,
+                                                            std::chrono::milliseconds timeout) {
   auto ex = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
-      [this, &req, ex](auto completion) {
+      [this, &req, ex, timeout](auto completion) {
+        // The first of the handler's response and the request's timeout answers; the other is
+        // dropped. `timer` is touched on the connection's thread only.
+        struct Once {
+          std::mutex mu;
+          bool done = false;
+          std::optional<asio::steady_timer> timer;
+        };
         auto h = std::make_shared<decltype(completion)>(std::move(completion));
-        handler(std::move(req), [h, ex](HttpResponse r) {
-          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-        });
+        auto once = std::make_shared<Once>();
+        auto finish = [h, ex, once](HttpResponse r) {
+          {
+            std::lock_guard lock(once->mu);
+            if (once->done) return;
+            once->done = true;
+          }
+          asio::post(ex, [h, once, r = std::move(r)]() mutable {
+            if (once->timer) once->timer->cancel();
+            (*h)(std::move(r));
+          });
+        };
+        if (timeout.count() > 0) {
+          once->timer.emplace(ex);
+          once->timer->expires_after(timeout);
+          once->timer->async_wait([finish](boost::system::error_code ec) {
+            if (ec) return;
+            HttpResponse r;
+            r.status = 504;
+            r.body =
+                R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+                R"("message":"the server was unable to return a response in the time allotted, )"
+                R"(but may still be processing the request","reason":"Timeout",)"
+                R"("details":{"retryAfterSeconds":1},"code":504})";
+            finish(std::move(r));
+          });
+        }
+        handler(std::move(req), finish);
       },
       asio::use_awaitable);
 }
@@ -383,7 +430,12 @@ asio::awaitable<void> HttpServer::Impl::RunConn(std::shared_ptr<Conn> c) {
     unsigned version = msg.version();
     beast::get_lowest_layer(s).expires_never();
 
-    HttpResponse resp = co_await CallHandler(req);
+    std::chrono::milliseconds timeout = RequestTimeout(req.target);
+    HttpResponse resp = co_await CallHandler(req, timeout);
+    if (resp.stream && timeout.count() > 0 &&
+        (resp.stream_timeout.count() == 0 || resp.stream_timeout > timeout)) {
+      resp.stream_timeout = timeout;  // ?timeout= bounds a watch too
+    }
     if (resp.stream) {
       co_await WriteStream(*c, resp, version);
       co_return;

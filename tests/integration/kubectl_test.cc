@@ -711,6 +711,12 @@ TEST_CASE("watch: replay from a resourceVersion, bookmarks, timeoutSeconds, 410 
   std::string future = c.Curl({cms + "/a?resourceVersion=999999"});
   CHECK(future.ends_with("\n504"));
   CHECK(Contains(future, "Too large resource version: 999999"));
+  // ?timeout= bounds any request: 504 Timeout once it passes.
+  auto asked = std::chrono::steady_clock::now();
+  std::string timed_out = c.Curl({cms + "/a?resourceVersion=999999&timeout=1s"});
+  CHECK(std::chrono::steady_clock::now() - asked < seconds(3));
+  CHECK(timed_out.ends_with("\n504"));
+  CHECK(Contains(timed_out, R"("reason":"Timeout")"));
 
   // After a restart the cache holds no history older than its start: 410 Expired.
   c.Stop();
