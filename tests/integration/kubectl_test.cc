@@ -727,5 +727,47 @@ TEST_CASE("watch: replay from a resourceVersion, bookmarks, timeoutSeconds, 410 
   CHECK(Contains(old, "too old resource version"));
 }
 
+TEST_CASE("pods/binding sets the node once; pods/eviction honours a disruption budget",
+          "[kubectl]") {
+  Cluster c;
+  SKIP_WITHOUT_KUBECTL(c);
+  if (FindInPath("curl").empty()) {
+    WARN("skipped: curl is not installed");
+    return;
+  }
+  c.Ok({"create", "-f", c.Write("pod.yaml", kPod)});
+  const std::string pod = "{URL}/api/v1/namespaces/default/pods/p1";
+  auto post = [&c](const std::string& url, const std::string& body) {
+    return c.Curl(
+        {"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body, url});
+  };
+  const std::string binding =
+      R"({"apiVersion":"v1","kind":"Binding","metadata":{"name":"p1"},"target":{"apiVersion":"v1","kind":"Node","name":"n1"}})";
+  std::string bound = post(pod + "/binding", binding);
+  CHECK(bound.ends_with("\n201"));
+  CHECK(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.spec.nodeName}"}) == "n1");
+  std::string again = post(pod + "/binding", binding);
+  CHECK(again.ends_with("\n409"));
+  CHECK(Contains(again, "is already assigned to node"));
+
+  c.Ok({"create", "-f",
+        c.Write("pdb.yaml",
+                "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n"
+                "  name: keep\nspec:\n  minAvailable: 1\n  selector:\n"
+                "    matchLabels: {app: web}\n")});
+  const std::string eviction =
+      R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"p1","namespace":"default"}})";
+  std::string refused = post(pod + "/eviction", eviction);
+  CHECK(refused.ends_with("\n429"));
+  CHECK(Contains(refused, "Cannot evict pod as it would violate the pod's disruption budget."));
+  CHECK(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.metadata.deletionTimestamp}"}).empty());
+  c.Ok({"delete", "pdb", "keep"});
+  std::string evicted = post(pod + "/eviction", eviction);
+  CHECK(evicted.ends_with("\n201"));
+  // Bound to a node, the pod is now terminating gracefully (its agent finishes the deletion).
+  CHECK_FALSE(c.Ok({"get", "pod", "p1", "-o", "jsonpath={.metadata.deletionTimestamp}"}).empty());
+  CHECK(Contains(c.Ok({"get", "pods"}), "Terminating"));
+}
+
 }  // namespace
 }  // namespace orchd::testing
