@@ -53,6 +53,12 @@ Status ConflictModified(const Resource& r, std::string_view name);
 CacheDecoder MakeCacheDecoder(const ResourceTable& table);
 Result<std::shared_ptr<Rest::Filter>> MakeFilter(const Target& t, const Query& q);
 std::string ListPrefix(const Target& t);
+// A meta.k8s.io Table (v1 or v1beta1) for `items` of `r`, with the row objects as
+// `include_object` asks (None, Metadata, Object); defined in api_server.cc, also used by watches.
+std::string TableJson(const Resource& r, const std::vector<CachedObjectPtr>& items,
+                      const std::string& table_version, std::string_view include_object,
+                      store::Revision rev, std::string_view continue_token, bool with_columns,
+                      int64_t remaining);
 // RFC 3339, second precision, UTC.
 std::string Rfc3339(Clock::WallTime t);
 

@@ -19,12 +19,6 @@ constexpr size_t kMaxQueuedEvents = 4096;
 
 }  // namespace
 
-// Table rows for one object (also used by list responses through api_server.cc).
-std::string TableJson(const Resource& r, const std::vector<CachedObjectPtr>& items,
-                      const std::string& table_version, std::string_view include_object,
-                      store::Revision rev, std::string_view continue_token, bool with_columns,
-                      int64_t remaining);
-
 // The StreamSource of one watch. The cache thread pushes encoded events (Push); the HTTP
 // connection pulls them (Next). Bounded: a watcher that falls kMaxQueuedEvents behind gets a
 // 410 ERROR event and the stream ends, so its client relists.
