@@ -27,6 +27,8 @@ PACKAGES=(
   clang-format
   clang-tidy-19   # clang-tidy 14 cannot parse libstdc++ 12's <expected>
   shellcheck
+  runc            # orchd check-config reports it; the agent runs pods with it
+  iptables
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "common/ipnet.h"
 #include "common/log.h"
 #include "common/pki.h"
+#include "common/sd_notify.h"
 #include "common/version.h"
 
 namespace orchd::server {
@@ -158,10 +159,17 @@ int RunServerCommand(std::span<const std::string> args) {
   LOG_INFO("orchd server {} ready: https://{}:{}, data dir {}, store revision {}",
            Version().version, options->bind_address, server.api_port(), options->data_dir,
            server.store().CurrentRevision());
+  // Type=notify units (scripts/install.sh) start their dependents only after this.
+  if (Status s = NotifySystemd(fmt::format("READY=1\nSTATUS=serving on {}:{}",
+                                           options->bind_address, server.api_port()));
+      !s.ok()) {
+    LOG_WARN("{}", s.message());
+  }
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   LOG_INFO("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  NotifySystemd("STOPPING=1").IgnoreError();
   server.Stop();
   LOG_INFO("orchd server stopped");
   return 0;

@@ -5,12 +5,17 @@
 // Cases tagged [root] switch to uid/gid 65534 (nobody) for permission checks; without root they
 // print a warning and pass.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <regex>
@@ -472,5 +477,215 @@ TEST_CASE("an unreadable database is refused in one line", "[cli][db][root]") {
   }
 }
 
+// ---- check-config, kubectl, readiness ----
+
+// What the host's /proc/mounts says the cgroup setup is, the way a user would tell.
+std::string HostCgroupMode() {
+  std::string mounts = ReadOrDie("/proc/mounts");
+  if (Contains(mounts, " /sys/fs/cgroup cgroup2 ")) return "v2 (unified";
+  if (Contains(mounts, " cgroup2 ") && Contains(mounts, " cgroup ")) return "v1 (hybrid";
+  if (Contains(mounts, " cgroup ")) return "v1 (legacy";
+  return "";
+}
+
+// The line of check-config's report for `name` ("ok   runc     1.1.5 (...)").
+std::string ReportLine(const std::string& report, std::string_view name) {
+  for (const auto& line : Lines(report)) {
+    if (line.size() > 5 && line.substr(5).starts_with(std::string(name) + " ")) {
+      return std::string(line);
+    }
+  }
+  return "";
+}
+
+TEST_CASE("orchd check-config reports this host's cgroups and runc, and exits by what is missing",
+          "[cli][check-config]") {
+  Completed c = RunOrchd({"check-config"});
+  INFO(Describe(c));
+  REQUIRE((c.status.Exited(0) || c.status.Exited(1)));
+  // Exit 0 exactly when no line failed, and the summary says so.
+  const bool any_fail = Contains(c.out, "\nFAIL ") || c.out.starts_with("FAIL ");
+  CHECK(c.status.Exited(any_fail ? 1 : 0));
+  CHECK(Contains(c.out, any_fail ? "required check" : "check-config: nothing required is missing"));
+
+  std::string mode = HostCgroupMode();
+  REQUIRE(!mode.empty());
+  std::string cgroups = ReportLine(c.out, "cgroups");
+  INFO("cgroups line: " << cgroups);
+  CHECK(cgroups.starts_with("ok   cgroups"));
+  CHECK(Contains(cgroups, mode));
+  if (mode == "v1 (hybrid") CHECK(Contains(cgroups, "/sys/fs/cgroup/unified"));
+
+  std::string runc = FindInPath("runc");
+  if (runc.empty() && ::access("/usr/sbin/runc", X_OK) == 0) runc = "/usr/sbin/runc";
+  std::string line = ReportLine(c.out, "runc");
+  INFO("runc line: " << line);
+  if (runc.empty()) {
+    CHECK(line.starts_with("FAIL runc"));
+    CHECK(Contains(line, "apt-get install runc"));
+  } else {
+    auto v = Run(SpawnOptions{.args = {runc, "--version"}, .env = CleanEnvironment()},
+                 After(kRunTimeout));
+    REQUIRE(v.has_value());
+    auto first = Lines(v->out);
+    REQUIRE(!first.empty());
+    std::string version = std::string(first[0]).substr(std::string("runc version ").size());
+    CHECK(line.starts_with("ok   runc"));
+    CHECK(Contains(line, version + " (" + runc + ")"));
+  }
+}
+
+TEST_CASE("orchd check-config fails on a port in use and refuses bad flags",
+          "[cli][check-config]") {
+  // Hold a listening port, then ask check-config about it.
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(fd.valid());
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd.get(), 1) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::string port = std::to_string(ntohs(addr.sin_port));
+
+  Completed c = RunOrchd({"check-config", "--https-listen-port", port});
+  INFO(Describe(c));
+  CHECK(c.status.Exited(1));
+  std::string line = ReportLine(c.out, "port " + port);
+  CHECK(line.starts_with("FAIL port " + port));
+  CHECK(Contains(line, "in use"));
+  CHECK(Contains(c.out, "required check"));
+
+  for (const auto& bad :
+       std::vector<std::vector<std::string>>{{"check-config", "--cluster-cidr", "10.42.0.1/16"},
+                                             {"check-config", "--https-listen-port", "70000"},
+                                             {"check-config", "--no-such-flag"}}) {
+    Completed b = RunOrchd(bad);
+    INFO(Describe(b));
+    CHECK(b.status.Exited(2));
+    CheckOneLine(b.err);
+    CHECK(Contains(b.err, "orchd check-config: "));
+    CHECK(b.out.empty());
+  }
+}
+
+// An environment with PATH replaced.
+std::vector<std::string> EnvWithPath(const std::string& path, std::vector<std::string> extra = {}) {
+  std::vector<std::string> env;
+  for (const auto& e : CleanEnvironment()) {
+    if (!e.starts_with("PATH=") && !e.starts_with("KUBECONFIG=")) env.push_back(e);
+  }
+  env.push_back("PATH=" + path);
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+TEST_CASE("orchd kubectl runs kubectl with the server's kubeconfig; a kubectl link to orchd works",
+          "[cli][kubectl]") {
+  TempDir t;
+  const std::string kubeconfig = t.File("admin.yaml");
+  REQUIRE(WriteFileAtomic(kubeconfig,
+                          "apiVersion: v1\nkind: Config\nclusters:\n- name: orchd\n  cluster:\n"
+                          "    server: https://127.0.0.1:16443\ncontexts:\n- name: orchd\n"
+                          "  context:\n    cluster: orchd\n    user: admin\n"
+                          "current-context: orchd\nusers:\n- name: admin\n  user:\n"
+                          "    token: not-a-real-token\n",
+                          0600)
+              .ok());
+  const std::string bin = t.File("bin");
+  REQUIRE(MakeDirs(bin, 0755).ok());
+  REQUIRE(::symlink(ORCHD_BINARY, (bin + "/kubectl").c_str()) == 0);
+  const std::string kubectl = FindInPath("kubectl");
+  auto run = [](std::vector<std::string> args, std::vector<std::string> env) {
+    auto r = Run(SpawnOptions{.args = std::move(args), .env = std::move(env)}, After(kRunTimeout));
+    INFO((r ? std::string() : r.error().ToString()));
+    REQUIRE(r.has_value());
+    return *r;
+  };
+
+  SECTION("without a kubectl in PATH: one line, exit 1, and no loop through the link") {
+    Completed c = run({ORCHD_BINARY, "kubectl", "get", "pods"}, EnvWithPath(bin));
+    INFO(Describe(c));
+    CHECK(c.status.Exited(1));
+    CheckOneLine(c.err);
+    CHECK(Contains(c.err, "orchd kubectl: no kubectl found in PATH"));
+    Completed linked = run({bin + "/kubectl", "get", "pods"}, EnvWithPath(bin));
+    INFO(Describe(linked));
+    CHECK(linked.status.Exited(1));
+    CHECK(Contains(linked.err, "orchd kubectl: no kubectl found in PATH"));
+  }
+  SECTION("with kubectl installed: the configured kubeconfig is used") {
+    if (kubectl.empty()) {
+      WARN("skipped: no kubectl in PATH");
+      return;
+    }
+    std::string dir = fs::path(kubectl).parent_path();
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{ORCHD_BINARY, "kubectl", "config", "view", "-o",
+                                                "jsonpath={.clusters[0].cluster.server}"},
+                                               {bin + "/kubectl", "config", "view", "-o",
+                                                "jsonpath={.clusters[0].cluster.server}"}}) {
+      Completed c = run(args, EnvWithPath(bin + ":" + dir + ":/usr/bin:/bin",
+                                          {"ORCHD_WRITE_KUBECONFIG=" + kubeconfig}));
+      INFO(Describe(c));
+      CHECK(c.status.Exited(0));
+      CHECK(c.out == "https://127.0.0.1:16443");
+    }
+    // KUBECONFIG set by the user wins.
+    const std::string other = t.File("other.yaml");
+    std::string text = ReadOrDie(kubeconfig);
+    text.replace(text.find("16443"), 5, "26443");
+    REQUIRE(WriteFileAtomic(other, text, 0600).ok());
+    Completed c = run(
+        {ORCHD_BINARY, "kubectl", "config", "view", "-o", "jsonpath={.clusters[0].cluster.server}"},
+        EnvWithPath(dir + ":/usr/bin:/bin",
+                    {"ORCHD_WRITE_KUBECONFIG=" + kubeconfig, "KUBECONFIG=" + other}));
+    INFO(Describe(c));
+    CHECK(c.out == "https://127.0.0.1:26443");
+  }
+}
+
+// Receives one datagram from `fd` within `timeout`, or "".
+std::string ReceiveDatagram(int fd, std::chrono::milliseconds timeout) {
+  pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return "";
+  char buf[512];
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+TEST_CASE("orchd server tells systemd it is ready (Type=notify) and that it is stopping",
+          "[cli][notify]") {
+  TempDir t;
+  const std::string sock_path = t.File("notify.sock");
+  UniqueFd sock(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  REQUIRE(sock.valid());
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  REQUIRE(sock_path.size() < sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, sock_path.data(), sock_path.size());
+  REQUIRE(::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+
+  auto p = Subprocess::Spawn(OrchdSpawn({"server", "--data-dir", t.File("data")},
+                                        {.env = {"NOTIFY_SOCKET=" + sock_path}}));
+  REQUIRE(p.has_value());
+  auto& server = **p;
+  std::string ready = ReceiveDatagram(sock.get(), kReadyTimeout);
+  INFO("stderr: " << server.err());
+  CHECK(ready.starts_with("READY=1\nSTATUS=serving on 127.0.0.1:"));
+  REQUIRE(server.WaitForStderr("ready", After(kReadyTimeout)));
+  // Readiness comes after the API answers: the port in the message is the one it serves on.
+  std::smatch m;
+  std::string err = server.err();
+  REQUIRE(std::regex_search(err, m, std::regex(R"(ready: https://127\.0\.0\.1:(\d+))")));
+  CHECK(ready == "READY=1\nSTATUS=serving on 127.0.0.1:" + m[1].str());
+
+  REQUIRE(server.Signal(SIGTERM).ok());
+  CHECK(ReceiveDatagram(sock.get(), kStopTimeout) == "STOPPING=1");
+  auto st = server.Wait(After(kStopTimeout));
+  REQUIRE(st.has_value());
+  CHECK(st->Exited(0));
+}
 }  // namespace
 }  // namespace orchd::testing
