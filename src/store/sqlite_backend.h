@@ -1,10 +1,13 @@
 // SqliteBackend: the Backend on one SQLite file in WAL mode.
 //
-// Schema (version 1, PRAGMA user_version):
+// Schema (version 2, PRAGMA user_version):
 //   kine(id INTEGER PRIMARY KEY = revision, name, created, deleted,
 //        create_revision, prev_revision, lease, expires, value, old_value)
-//   INDEX(name, id)
 //   meta(key TEXT PRIMARY KEY, value INTEGER)   -- 'compact_revision'
+// No index by name: an append-only log whose inserts touch the table's last pages only. Rows are
+// found by name through a KeyIndex in memory, built from the log at Open (a scan of the table).
+// old_value is NULL in rows written by version 2 (history reads join the previous row); version
+// 1 databases (with INDEX(name, id) and old values) are upgraded at Open by dropping the index.
 // The database is created with auto_vacuum=INCREMENTAL so freed pages can be given back.
 //
 // Durability: synchronous=FULL; a commit returns after the WAL is fsync'd, so an acknowledged
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "store/backend.h"
+#include "store/key_index.h"
 
 struct sqlite3;  // <sqlite3.h> stays out of headers
 
@@ -43,7 +47,7 @@ struct SqliteOptions {
   int64_t max_pages = 0;
 };
 
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 class SqliteBackend final : public Backend {
  public:
@@ -74,6 +78,7 @@ class SqliteBackend final : public Backend {
  private:
   explicit SqliteBackend(SqliteOptions options);
   Status Init();
+  Status LoadIndex();  // reads every row's id, name and flags into index_
   // Called by SQLite on the writer thread after each commit with the WAL's size in pages.
   static int OnWalCommit(void* self, ::sqlite3* db, const char* name, int pages);
 
@@ -89,6 +94,7 @@ class SqliteBackend final : public Backend {
   std::vector<std::unique_ptr<Conn>> readers_;  // all reader connections
   std::vector<Conn*> idle_readers_;
 
+  KeyIndex index_;
   int wal_pages_ = 0;  // writer thread only
 };
 

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/fs.h"
+#include "common/process.h"
 #include "unit/store/store_fixture.h"
 
 namespace orchd::store {
@@ -207,6 +208,69 @@ TEST_CASE("writes and revisions survive a restart", "[store]") {
   CHECK(Must(s->Get("/a", 1)).value == "1");
   CHECK(s->Get("/b").error().code() == Code::kNotFound);
   CHECK(Must(s->Create("/c", "4")).mod_revision == 5);
+}
+
+// Runs the sqlite3 shell on `db` (tests may not link SQLite: orchd::store owns it).
+std::string Sqlite3Shell(const std::string& db, const std::string& sql) {
+  std::vector<std::string> argv = {"sqlite3", db, sql};
+  auto out = RunCommand(argv);
+  INFO((out ? out->output : out.error().ToString()));
+  REQUIRE(out.has_value());
+  REQUIRE(out->exit_code == 0);
+  return out->output;
+}
+
+TEST_CASE("a schema 1 database (name index, stored old values) is upgraded in place", "[store]") {
+  if (FindInPath("sqlite3").empty()) {
+    WARN("skipped: the sqlite3 shell is not installed (apt-get install sqlite3)");
+    return;
+  }
+  testing::TempDir dir;
+  const std::string db = dir.File("state.db");
+  // The schema and rows orchd 0.1 (schema 1) wrote: /a created then updated, /b created then
+  // deleted; updates and tombstones carry the previous value in old_value.
+  Sqlite3Shell(db,
+               "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL;"
+               "CREATE TABLE kine (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created INTEGER "
+               "NOT NULL, deleted INTEGER NOT NULL, create_revision INTEGER NOT NULL, "
+               "prev_revision INTEGER NOT NULL, lease INTEGER NOT NULL, expires INTEGER NOT NULL, "
+               "value BLOB, old_value BLOB);"
+               "CREATE INDEX kine_name_id_index ON kine (name, id);"
+               "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+               "INSERT INTO meta VALUES ('compact_revision', 0);"
+               "INSERT INTO kine VALUES (1, '/a', 1, 0, 0, 0, 0, 0, 'a1', '');"
+               "INSERT INTO kine VALUES (2, '/a', 0, 0, 1, 1, 0, 0, 'a2', 'a1');"
+               "INSERT INTO kine VALUES (3, '/b', 1, 0, 0, 0, 0, 0, 'b1', '');"
+               "INSERT INTO kine VALUES (4, '/b', 0, 1, 3, 3, 0, 0, '', 'b1');"
+               "PRAGMA user_version = 1;");
+  FakeClock clock;
+  {
+    Store store({.path = db, .event_ring = 4, .background_maintenance = false}, clock);
+    REQUIRE(store.Start().ok());
+    CHECK(store.CurrentRevision() == 4);
+    CHECK(Must(store.Get("/a")).value == "a2");
+    CHECK(Must(store.Get("/a", 1)).value == "a1");
+    CHECK(store.Get("/b").error().code() == Code::kNotFound);
+    CHECK(Must(store.List("")).kvs.size() == 1);
+    auto w = Must(store.Watch("/", {.after_revision = 0}));
+    std::vector<EventPtr> events;
+    while (events.size() < 4) {
+      auto batch = Must(w->Next(std::chrono::milliseconds(1000)));
+      REQUIRE(!batch.empty());
+      events.insert(events.end(), batch.begin(), batch.end());
+    }
+    CHECK(events[1]->prev_value == "a1");
+    CHECK(events[3]->type == EventType::kDelete);
+    CHECK(events[3]->kv.value == "b1");
+    CHECK(Must(store.Update("/a", "a3", 2)).mod_revision == 5);
+    store.Stop();
+  }
+  CHECK(Sqlite3Shell(db, "PRAGMA user_version") == "2\n");
+  CHECK(Sqlite3Shell(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'kine_name_id_index'") ==
+        "0\n");
+  // The new row stores no old value; the old rows keep theirs.
+  CHECK(Sqlite3Shell(db, "SELECT id, quote(old_value) FROM kine ORDER BY id") ==
+        "1|''\n2|'a1'\n3|''\n4|'b1'\n5|NULL\n");
 }
 
 TEST_CASE("the revision never goes backwards, even when the newest row is compacted away",
