@@ -29,6 +29,10 @@ PACKAGES=(
   shellcheck
   runc            # orchd check-config reports it; the agent runs pods with it
   iptables
+  iproute2        # tests build network namespaces; install.sh's killall removes links
+  python3         # install tests serve a release directory with http.server
+  debootstrap     # install tests make a Debian 12 chroot
+  curl
 )
 
 missing=()

@@ -13,7 +13,7 @@
 #    outside src/store/ (bench/ may: it measures raw SQLite); no raw `new`/`delete` in src/
 #    (except a private-constructor factory wrapping at once: a line holding `unique_ptr<`);
 #    no `system(`; no sleeps in tests/unit/ (use FakeClock).
-# 4. shellcheck on scripts/*.sh and .ci/run.
+# 4. shellcheck on scripts/*.sh, tests/**/*.sh and .ci/run (-x: sourced files are followed).
 #
 # Environment: CLANG_TIDY (default clang-tidy-19), CLANG_FORMAT (clang-format), LINT_JOBS (2).
 set -euo pipefail
@@ -207,9 +207,10 @@ ban "sleep in a unit test (use FakeClock and wait on a condition)" \
 # --- 4. shellcheck ---------------------------------------------------------------------------
 mapfile -t shell_files < <({
   for f in scripts/*.sh .ci/run; do [[ -f "$f" ]] && echo "$f"; done
+  find tests -name '*.sh' -type f | sort
 } | in_scope)
 if ((${#shell_files[@]} > 0)); then
-  report < <(shellcheck -f gcc "${shell_files[@]}" || true)
+  report < <(shellcheck -x -f gcc "${shell_files[@]}" || true)
 fi
 
 if ((problems > 0)); then

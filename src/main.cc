@@ -18,11 +18,12 @@ int RunVersion(std::span<const std::string> args) {
     return 2;
   }
   const auto& v = orchd::Version();
-  std::printf("orchd version v%.*s (%.*s)\nbuild date: %.*s\ncompiler: %.*s\n",
+  std::printf("orchd version v%.*s (%.*s)\nbuild date: %.*s\ncompiler: %.*s\nplatform: %.*s\n",
               static_cast<int>(v.version.size()), v.version.data(),
               static_cast<int>(v.git_commit.size()), v.git_commit.data(),
               static_cast<int>(v.build_date.size()), v.build_date.data(),
-              static_cast<int>(v.compiler.size()), v.compiler.data());
+              static_cast<int>(v.compiler.size()), v.compiler.data(),
+              static_cast<int>(v.platform.size()), v.platform.data());
   return 0;
 }
 

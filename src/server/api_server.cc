@@ -190,7 +190,7 @@ void ApiServer::Impl::Handle(HttpRequest req, Responder respond) {
     api::SetString(d, "buildDate", v.build_date, a);
     api::SetString(d, "goVersion", "go1.23.3", a);
     api::SetString(d, "compiler", "gc", a);
-    api::SetString(d, "platform", "linux/amd64", a);
+    api::SetString(d, "platform", std::string(v.platform), a);
     return done(JsonResponse(200, api::ToJson(d)));
   }
   if (public_path) {

@@ -207,6 +207,9 @@ TEST_CASE("orchd version prints the version, commit, build date and compiler", "
                           std::regex(R"(^orchd version v0\.1\.0 \(([0-9a-f]{7,40}|unknown)\)\n)")));
   CHECK(std::regex_search(c.out, std::regex(R"(\nbuild date: \d{4}-\d\d-\d\dT[^\n]+\n)")));
   CHECK(std::regex_search(c.out, std::regex(R"(\ncompiler: [^\n]+\n)")));
+#if defined(__x86_64__)
+  CHECK(Contains(c.out, "\nplatform: linux/amd64\n"));
+#endif
 
   Completed extra = RunOrchd({"version", "--bogus"});
   INFO(Describe(extra));
