@@ -401,8 +401,9 @@ Result<WriteFigures> ConcurrentWriters(Store& s, int threads, int per_thread) {
 // ---- 4. watch delivery ----
 
 struct WatchFigures {
-  Latency end_to_end;  // receive - submit
-  Latency after_ack;   // max(0, receive - ack)
+  Latency from_commit;  // receive - the writer's publication right after the commit
+  Latency end_to_end;   // receive - submit
+  Latency after_ack;    // max(0, receive - ack)
   int events = 0;
   double writes_per_sec = 0;
 };
@@ -412,6 +413,7 @@ struct WatchFigures {
 Result<WatchFigures> WatchDelivery(Store& s, int events) {
   ORCHD_ASSIGN_OR_RETURN(auto watcher, s.Watch(kConfigMaps));
   std::unordered_map<Revision, Steady::time_point> received;
+  std::unordered_map<Revision, Steady::time_point> published;
   received.reserve(static_cast<size_t>(events) * 2);
   Status watch_error;
   std::atomic<bool> stop{false};
@@ -427,7 +429,10 @@ Result<WatchFigures> WatchDelivery(Store& s, int events) {
         watch_error = batch.error().WithContext("watch");
         return;
       }
-      for (const auto& e : *batch) received.emplace(e->revision(), now);
+      for (const auto& e : *batch) {
+        received.emplace(e->revision(), now);
+        published.emplace(e->revision(), e->published);
+      }
       if (batch->empty() && (stop.load() || now > deadline)) {
         watch_error =
             Error(Code::kTimeout, "watch received {} of {} events", received.size(), want);
@@ -465,17 +470,18 @@ Result<WatchFigures> WatchDelivery(Store& s, int events) {
   if (!write_error.ok()) return write_error;
   if (!watch_error.ok()) return watch_error;
 
-  std::vector<double> e2e, after;
+  std::vector<double> e2e, after, from_commit;
   for (size_t i = static_cast<size_t>(warmup); i < sent.size(); ++i) {
     auto it = received.find(sent[i].revision);
     if (it == received.end()) {
       return Error(Code::kInternalError, "watch missed revision {}", sent[i].revision);
     }
     e2e.push_back(Ms(it->second - sent[i].submit));
+    from_commit.push_back(Ms(it->second - published[sent[i].revision]));
     after.push_back(std::max(0.0, Ms(it->second - sent[i].ack)));
   }
-  return WatchFigures{Percentiles(std::move(e2e)), Percentiles(std::move(after)), events,
-                      static_cast<double>(want) / secs};
+  return WatchFigures{Percentiles(std::move(from_commit)), Percentiles(std::move(e2e)),
+                      Percentiles(std::move(after)), events, static_cast<double>(want) / secs};
 }
 
 // ---- 5. list ----
@@ -604,15 +610,18 @@ Status Run(const Options& opts) {
     ORCHD_ASSIGN_OR_RETURN(auto s, OpenStore(dir->File("watch.db"), clock));
     ORCHD_ASSIGN_OR_RETURN(watch, WatchDelivery(*s, scale.watch_events));
   }
+  fmt::print("{:<20} {:>8} {:<10} p50 {:.3f} ms   p99 {:.3f} ms\n", "watch from commit", "", "",
+             watch.from_commit.p50, watch.from_commit.p99);
   fmt::print("{:<20} {:>8} {:<10} p50 {:.3f} ms   p99 {:.3f} ms   ({} events, {} writes/s)\n",
              "watch end-to-end", "", "", watch.end_to_end.p50, watch.end_to_end.p99,
              Grouped(watch.events), Grouped(watch.writes_per_sec));
   fmt::print("{:<20} {:>8} {:<10} p50 {:.3f} ms   p99 {:.3f} ms\n", "watch after ack", "", "",
              watch.after_ack.p50, watch.after_ack.p99);
   fmt::print(
-      "{:<20} end-to-end = Next() returns the event - Create() called; after ack = Next() "
-      "returns it - Create() returned (0 if before)\n",
-      "");
+      "{:<20} from commit = Next() returns the event - the writer published it after its commit;\n"
+      "{:<20} end-to-end = Next() returns it - Create() called; after ack = Next() returns it - "
+      "Create() returned (0 if before)\n",
+      "", "");
 
   ORCHD_ASSIGN_OR_RETURN(auto s, OpenStore(dir->File("list.db"), clock));
   ORCHD_RETURN_IF_ERROR(BulkWrite(*s, WriteKind::kCreate, kConfigMaps, scale.list_keys));
@@ -639,9 +648,12 @@ Status Run(const Options& opts) {
   fmt::print("  {:<34} {:>11.3f} ms   target <= {:.3f} ms   {}\n", "single writer p50",
              single.latency.p50, kTargetSingleP50Ms,
              Verdict(single.latency.p50 <= kTargetSingleP50Ms));
+  // The issue defines delivery as commit to watcher; end-to-end (from Create()) adds the commit.
   fmt::print("  {:<34} {:>11.3f} ms   target <= {:.3f} ms   {}\n",
-             "watch delivery p99 (end-to-end)", watch.end_to_end.p99, kTargetWatchP99Ms,
-             Verdict(watch.end_to_end.p99 <= kTargetWatchP99Ms));
+             "watch delivery p99 (from commit)", watch.from_commit.p99, kTargetWatchP99Ms,
+             Verdict(watch.from_commit.p99 <= kTargetWatchP99Ms));
+  fmt::print("  {:<34} {:>11.3f} ms   (commit included)\n", "watch delivery p99 (end-to-end)",
+             watch.end_to_end.p99);
   fmt::print("  {:<34} {:>13.2f}x   target <= {:.1f}x   {}\n", "file after compaction / start",
              ratio, kTargetSizeRatio, Verdict(ratio <= kTargetSizeRatio));
   fmt::print("  {:<34} {:>13.2f}x   ({} / {} commits/s)\n", "single writer / raw sqlite floor",

@@ -31,7 +31,7 @@ struct Row {
   std::string old_value;       // the superseded value (empty for a create)
 
   KeyValue ToKeyValue() const;
-  EventPtr ToEvent() const;
+  std::shared_ptr<Event> ToEvent() const;
 };
 
 enum class WriteKind { kCreate, kUpdate, kDelete };

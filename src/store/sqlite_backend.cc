@@ -227,7 +227,7 @@ KeyValue Row::ToKeyValue() const {
   return KeyValue{name, value, created ? id : create_revision, id, lease};
 }
 
-EventPtr Row::ToEvent() const {
+std::shared_ptr<Event> Row::ToEvent() const {
   auto e = std::make_shared<Event>();
   e->kv.key = name;
   e->kv.mod_revision = id;

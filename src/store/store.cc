@@ -330,13 +330,16 @@ std::vector<Result<EventPtr>> Store::CommitOps(std::vector<WriteOp> ops) {
   }
   std::vector<EventPtr> events;
   events.reserve(ops.size());
+  const auto committed = std::chrono::steady_clock::now();
   for (auto& r : *applied) {
     if (!r) {
       out.emplace_back(r.error());
       continue;
     }
     if (r->expires_ms > 0) expiry_.push({r->expires_ms, r->name, r->id});
-    EventPtr e = r->ToEvent();
+    auto mutable_event = r->ToEvent();
+    mutable_event->published = committed;
+    EventPtr e = std::move(mutable_event);
     events.push_back(e);
     out.emplace_back(std::move(e));
   }

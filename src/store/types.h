@@ -1,6 +1,7 @@
 // The data model of the revisioned store, shared by the back ends, the watch hub and the Store.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,6 +33,9 @@ struct Event {
   KeyValue kv;
   // For kUpdate: the value before this write. Empty for kCreate and kDelete.
   std::string prev_value;
+  // When the writer published it, right after its commit; unset for events replayed from the
+  // database. For measuring delivery (commit to watcher), not for ordering.
+  std::chrono::steady_clock::time_point published{};
 
   Revision revision() const { return kv.mod_revision; }
 };
