@@ -8,7 +8,7 @@
 #   scripts/test.sh
 #
 # ORCHD_CROSS_TESTS: `auto` (default) runs the ARM tests when less than
-# ORCHD_CROSS_BUDGET_MIN minutes (default 20) have passed, so that a cold run on 2 cores stays
+# ORCHD_CROSS_BUDGET_MIN minutes (default 30) have passed, so that a cold run on 2 cores stays
 # within an hour, and says so when it skips them; `always` or `never`.
 #
 # One test binary alone: ctest --test-dir build/debug -R store_test --output-on-failure
@@ -34,13 +34,13 @@ scripts/lint.sh || failed+=(lint)
 
 cross=${ORCHD_CROSS_TESTS:-auto}
 elapsed_min=$(((SECONDS - started) / 60))
-if [[ $cross == always || ($cross == auto && elapsed_min -lt ${ORCHD_CROSS_BUDGET_MIN:-20}) ]]; then
+if [[ $cross == always || ($cross == auto && elapsed_min -lt ${ORCHD_CROSS_BUDGET_MIN:-30}) ]]; then
   for arch in arm64 armhf; do
     scripts/cross-test.sh "$arch" || failed+=("cross-test $arch")
   done
 elif [[ $cross != never ]]; then
   echo "test.sh: SKIPPED the arm64 and armhf tests under qemu: $elapsed_min minutes have passed" \
-    "(budget ${ORCHD_CROSS_BUDGET_MIN:-20}); run scripts/cross-test.sh arm64|armhf" >&2
+    "(budget ${ORCHD_CROSS_BUDGET_MIN:-30}); run scripts/cross-test.sh arm64|armhf" >&2
 fi
 
 if ((${#failed[@]} > 0)); then
