@@ -150,7 +150,8 @@ constexpr Feature kFeatures[] = {
      true,
      "modprobe br_netfilter (the orchd unit does this at start), or use a kernel with "
      "CONFIG_BRIDGE_NETFILTER"},
-    {"conntrack", "CONFIG_NF_CONNTRACK", nullptr, "nf_conntrack", "/proc/sys/net/netfilter", true,
+    {"conntrack", "CONFIG_NF_CONNTRACK", nullptr, "nf_conntrack",
+     "/proc/sys/net/netfilter/nf_conntrack_max", true,
      "modprobe nf_conntrack, or use a kernel with CONFIG_NF_CONNTRACK"},
     {"nat", "CONFIG_NF_NAT", nullptr, "nf_nat", "", true,
      "modprobe nf_nat, or use a kernel with CONFIG_NF_NAT"},
@@ -360,6 +361,7 @@ Check CheckRunc(const HostView& host) {
   std::string version = f.size() >= 3 ? std::string(f[2]) : *line;
   auto [major, minor] = MajorMinor(version);
   std::string detail = fmt::format("{} ({})", version, path);
+  if (major < 0) return Ok("runc", detail + "; version not understood");
   if (major < 1 || (major == 1 && minor < 1)) {
     return Warn("runc", detail + ": older than 1.1", "upgrade runc to 1.1 or newer");
   }
@@ -383,6 +385,7 @@ Check CheckIptables(const HostView& host) {
     mode = mode.substr(1, mode.size() - 2);
   std::string detail = fmt::format("{}, {} mode ({})", version, mode, path);
   auto [major, minor] = MajorMinor(version);
+  if (major < 0) return Ok("iptables", detail + "; version not understood");
   if (major < 1 || (major == 1 && minor < 8)) {
     return Warn(
         "iptables", detail + ": older than 1.8",
@@ -436,8 +439,12 @@ std::string V4String(uint32_t a, int len) {
 }
 
 // Routes (IPv4, /proc/net/route) that overlap the cluster or service CIDR, other than orchd's own.
+// A route inside (or equal to) one of them takes addresses the cluster hands out: a failure. A
+// broader route around it (a 10.0.0.0/8 LAN) works, since orchd's routes are more specific and
+// service addresses are rewritten before routing, but hides that part of the LAN: a warning.
 Check CheckRoutes(const HostView& host, const CheckConfigOptions& options) {
   std::vector<std::string> clashes;
+  std::vector<std::string> around;
   auto text = host.ReadFile("/proc/net/route");
   if (!text)
     return Warn("routes", "could not read /proc/net/route", "run check-config on the host");
@@ -462,15 +469,24 @@ Check CheckRoutes(const HostView& host, const CheckConfigOptions& options) {
     for (const auto& [net, flag] : {std::pair{&options.cluster_cidr, "--cluster-cidr"},
                                     std::pair{&options.service_cidr, "--service-cidr"}}) {
       if (net->address.v6) continue;
-      if (Overlaps(dest, len, V4(net->address), net->prefix_len)) {
+      if (!Overlaps(dest, len, V4(net->address), net->prefix_len)) continue;
+      if (len >= net->prefix_len) {
         clashes.push_back(fmt::format("{} dev {} overlaps {} {}", V4String(dest, len), iface, flag,
                                       net->ToString()));
+      } else {
+        around.push_back(fmt::format("{} dev {} contains {} {}", V4String(dest, len), iface, flag,
+                                     net->ToString()));
       }
     }
   }
   if (!clashes.empty()) {
     return Fail("routes", Join(clashes, "; "),
                 "choose a --cluster-cidr and --service-cidr that no network of this host uses");
+  }
+  if (!around.empty()) {
+    return Warn("routes", Join(around, "; "),
+                "hosts of that network inside the cluster's ranges will be unreachable from pods; "
+                "choose other ranges if any exist");
   }
   return Ok("routes", fmt::format("none overlap {} or {}", options.cluster_cidr.ToString(),
                                   options.service_cidr.ToString()));

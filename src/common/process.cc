@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "common/unique_handle.h"
@@ -17,15 +18,32 @@
 namespace orchd {
 namespace {
 
+int ExitCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
 // Reaps `pid`, retrying on EINTR; returns the exit code (128 + signal for a killed child).
 int Reap(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -1;
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return ExitCode(status);
+}
+
+// Reaps `pid` if it exits before `deadline`, checking every millisecond (a child that closed
+// its output is about to exit); nullopt if it is still running then.
+std::optional<int> ReapBy(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return ExitCode(status);
+    if (r < 0 && errno != EINTR) return -1;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::poll(nullptr, 0, 1);
+  }
 }
 
 }  // namespace
@@ -49,7 +67,9 @@ Result<CommandOutput> RunCommand(std::span<const std::string> argv, const RunOpt
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  // Its own process group, so a timeout kills whatever it started too.
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
@@ -79,6 +99,7 @@ Result<CommandOutput> RunCommand(std::span<const std::string> argv, const RunOpt
     pollfd p{.fd = read_end.get(), .events = POLLIN, .revents = 0};
     int n = ::poll(&p, 1, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;      // cannot wait on the pipe: stop reading, reap below
     if (n == 0) continue;  // the loop head notices the deadline
     ssize_t got = ::read(read_end.get(), buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
@@ -86,12 +107,14 @@ Result<CommandOutput> RunCommand(std::span<const std::string> argv, const RunOpt
     size_t room = options.max_output - std::min(options.max_output, result.output.size());
     result.output.append(buf, std::min(room, static_cast<size_t>(got)));
   }
-  if (timed_out) {
-    ::kill(pid, SIGKILL);
+  std::optional<int> code;
+  if (!timed_out) code = ReapBy(pid, deadline);
+  if (!code) {
+    ::kill(-pid, SIGKILL);
     Reap(pid);
     return Error(Code::kTimeout, "{}: no answer within {} ms", program, options.timeout.count());
   }
-  result.exit_code = Reap(pid);
+  result.exit_code = *code;
   return result;
 }
 

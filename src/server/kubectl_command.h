@@ -9,8 +9,9 @@
 namespace orchd::server {
 
 // Replaces the process with kubectl on success; returns an exit code (with one line on stderr)
-// when it cannot. KUBECONFIG, when set, is left alone; otherwise $ORCHD_WRITE_KUBECONFIG or
-// /etc/orchd/orchd.yaml is used when it exists.
+// when it cannot. KUBECONFIG or a --kubeconfig argument, when given, is left alone; otherwise
+// $ORCHD_WRITE_KUBECONFIG or /etc/orchd/orchd.yaml is used when it exists. ORCHD_KUBECTL_EXEC
+// marks the exec'd kubectl's environment, so an orchd reached again through it refuses.
 int RunKubectlCommand(std::span<const std::string> args);
 
 }  // namespace orchd::server

@@ -2,38 +2,53 @@
 
 #include <algorithm>
 #include <mutex>
+#include <shared_mutex>
 
 namespace orchd::store {
 
-void KeyIndex::Add(std::string_view key, const Version& version) {
+void KeyIndex::AddAll(std::span<const Added> rows) {
   std::unique_lock lock(mu_);
-  auto it = keys_.find(key);
-  if (it == keys_.end()) {
-    keys_.emplace(std::string(key), Entry{version, {}});
-    return;
+  for (const Added& row : rows) {
+    auto it = keys_.find(row.key);
+    if (it == keys_.end()) {
+      keys_.emplace(std::string(row.key), Entry{row.version, {}});
+      continue;
+    }
+    it->second.older.push_back(it->second.newest);
+    it->second.newest = row.version;
   }
-  it->second.older.push_back(it->second.newest);
-  it->second.newest = version;
 }
 
-void KeyIndex::Remove(std::string_view key, Revision id) {
+void KeyIndex::RemoveAll(std::vector<std::pair<std::string, Revision>> rows) {
+  std::sort(rows.begin(), rows.end());
   std::unique_lock lock(mu_);
-  auto it = keys_.find(key);
-  if (it == keys_.end()) return;
-  Entry& e = it->second;
-  if (e.newest.id == id) {
-    if (e.older.empty()) {
-      keys_.erase(it);
-      return;
+  for (auto first = rows.begin(); first != rows.end();) {
+    auto last =
+        std::find_if(first, rows.end(), [&](const auto& r) { return r.first != first->first; });
+    auto it = keys_.find(first->first);
+    if (it != keys_.end()) {
+      Entry& e = it->second;
+      auto gone = [&](Revision id) {
+        return std::binary_search(first, last, std::pair{first->first, id});
+      };
+      std::erase_if(e.older, [&](const Version& v) { return gone(v.id); });
+      bool erase_key = false;
+      if (gone(e.newest.id)) {
+        if (e.older.empty()) {
+          erase_key = true;
+        } else {
+          e.newest = e.older.back();
+          e.older.pop_back();
+        }
+      }
+      if (erase_key) {
+        keys_.erase(it);
+      } else if (e.older.capacity() > 2 * e.older.size() + 8) {
+        e.older.shrink_to_fit();  // a key that was busy once keeps no large block
+      }
     }
-    e.newest = e.older.back();
-    e.older.pop_back();
-    return;
+    first = last;
   }
-  auto pos = std::lower_bound(e.older.begin(), e.older.end(), id,
-                              [](const Version& v, Revision r) { return v.id < r; });
-  if (pos != e.older.end() && pos->id == id) e.older.erase(pos);
-  if (e.older.empty()) e.older.shrink_to_fit();
 }
 
 const KeyIndex::Version* KeyIndex::Find(const Entry& e, Revision at) {

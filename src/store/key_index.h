@@ -11,18 +11,20 @@
 //    briefly find a version whose row is gone; only a read below the compact revision needs such
 //    a row, and the Store answers that read Expired.
 //
-// Thread safety: the Store's writer thread mutates; readers on any thread. A shared_mutex guards
-// the map; no call does I/O.
+// Thread safety: the Store's writer thread mutates (a batch or a compaction step under one
+// exclusive lock); readers on any thread. A writer-preferring RwLock guards the map, so readers
+// cannot hold a commit's acknowledgement back for long; no call does I/O.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/rw_lock.h"
 #include "store/types.h"
 
 namespace orchd::store {
@@ -38,10 +40,18 @@ class KeyIndex {
     friend bool operator==(const Version&, const Version&) = default;
   };
 
-  // Adds a row newer than every row of `key` it holds.
-  void Add(std::string_view key, const Version& version);
-  // Forgets the row `id` of `key` (compaction deleted it); a no-op if it is not held.
-  void Remove(std::string_view key, Revision id);
+  struct Added {
+    std::string_view key;
+    Version version;
+  };
+  // Adds rows, each newer than every row of its key held so far, in order.
+  void AddAll(std::span<const Added> rows);
+  void Add(std::string_view key, const Version& version) { AddAll({{Added{key, version}}}); }
+
+  // Forgets rows (compaction deleted them); rows not held are ignored. Linear in the versions of
+  // each key touched, however many of them go.
+  void RemoveAll(std::vector<std::pair<std::string, Revision>> rows);
+  void Remove(std::string_view key, Revision id) { RemoveAll({{std::string(key), id}}); }
 
   // The newest row of `key` with id <= `at` (tombstones included), or nullopt.
   std::optional<Version> At(std::string_view key, Revision at) const;
@@ -63,7 +73,7 @@ class KeyIndex {
   };
   static const Version* Find(const Entry& e, Revision at);
 
-  mutable std::shared_mutex mu_;
+  mutable RwLock mu_;
   std::map<std::string, Entry, std::less<>> keys_;
 };
 

@@ -567,9 +567,12 @@ Result<std::vector<Result<Row>>> SqliteBackend::Apply(std::span<const WriteOp> o
     out.emplace_back(std::move(row));
   }
   ORCHD_RETURN_IF_ERROR(txn.Commit());
+  std::vector<KeyIndex::Added> added;
+  added.reserve(out.size());
   for (const auto& r : out) {
-    if (r) index_.Add(r->name, {r->id, r->create_revision, r->expires_ms, r->deleted});
+    if (r) added.push_back({r->name, {r->id, r->create_revision, r->expires_ms, r->deleted}});
   }
+  index_.AddAll(added);
   return out;
 }
 
@@ -616,8 +619,9 @@ Result<CompactProgress> SqliteBackend::CompactStep(Revision target, int64_t max_
     ORCHD_RETURN_IF_ERROR(q.Run());
   }
   ORCHD_RETURN_IF_ERROR(txn.Commit());
-  for (const auto& [name, id] : removed) index_.Remove(name, id);
-  return CompactProgress{to, static_cast<int64_t>(removed.size())};
+  const auto count = static_cast<int64_t>(removed.size());
+  index_.RemoveAll(std::move(removed));
+  return CompactProgress{to, count};
 }
 
 Result<int64_t> SqliteBackend::VacuumStep(int64_t max_pages) {

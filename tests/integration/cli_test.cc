@@ -618,6 +618,19 @@ TEST_CASE("orchd kubectl runs kubectl with the server's kubeconfig; a kubectl li
     CHECK(linked.status.Exited(1));
     CHECK(Contains(linked.err, "orchd kubectl: no kubectl found in PATH"));
   }
+  SECTION("another orchd posing as kubectl: one line, exit 1, no exec loop") {
+    const std::string other = t.File("other");
+    REQUIRE(MakeDirs(other, 0755).ok());
+    std::error_code ec;
+    fs::copy_file(ORCHD_BINARY, other + "/kubectl", ec);  // a copy: another inode
+    REQUIRE(!ec);
+    REQUIRE(::chmod((other + "/kubectl").c_str(), 0755) == 0);
+    Completed c = run({ORCHD_BINARY, "kubectl", "get", "pods"}, EnvWithPath(other));
+    INFO(Describe(c));
+    CHECK(c.status.Exited(1));
+    CheckOneLine(c.err);
+    CHECK(Contains(c.err, "the kubectl found in PATH is another orchd"));
+  }
   SECTION("with kubectl installed: the configured kubeconfig is used") {
     if (kubectl.empty()) {
       WARN("skipped: no kubectl in PATH");

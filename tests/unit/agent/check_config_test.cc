@@ -183,6 +183,12 @@ TEST_CASE("check-config: programs missing or too old", "[check_config]") {
     h.outputs["/usr/sbin/runc --version"] = {127, "exec format error\n"};
     CHECK(Find(RunHostChecks(h, Defaults()), "runc").outcome == Outcome::kFail);
   }
+  SECTION("a version that cannot be read is reported, not judged old") {
+    h.outputs["/usr/sbin/runc --version"] = {0, "runc version unknown\n"};
+    Check runc = Find(RunHostChecks(h, Defaults()), "runc");
+    CHECK(runc.outcome == Outcome::kOk);
+    CHECK(runc.detail == "unknown (/usr/sbin/runc); version not understood");
+  }
   SECTION("legacy iptables") {
     h.outputs["/usr/sbin/iptables --version"] = {0, "iptables v1.8.7 (legacy)\n"};
     CHECK(Find(RunHostChecks(h, Defaults()), "iptables").detail ==
@@ -205,6 +211,9 @@ TEST_CASE("check-config: kernel features from the config, the module list, or th
           "missing: CONFIG_VXLAN is not set in /boot/config-6.1.0-18-amd64");
     CHECK(Find(checks, "vxlan").fix.find("--flannel-backend host-gw") != std::string::npos);
     CHECK(Find(checks, "seccomp").outcome == Outcome::kWarn);  // not required
+    // netfilter's sysctl directory exists without conntrack (nf_log registers there).
+    h.dirs.insert("/proc/sys/net/netfilter");
+    CHECK(Find(RunHostChecks(h, Defaults()), "conntrack").outcome == Outcome::kFail);
   }
   SECTION("a loaded module needs no config") {
     h.files.erase("/boot/config-6.1.0-18-amd64");
@@ -253,10 +262,18 @@ TEST_CASE("check-config: ports, routes and swap", "[check_config]") {
         "eth2\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n";   // 10.0.0.0/8
     Check routes = Find(RunHostChecks(h, Defaults()), "routes");
     CHECK(routes.outcome == Outcome::kFail);
+    CHECK(routes.detail == "10.42.5.0/24 dev eth1 overlaps --cluster-cidr 10.42.0.0/16");
+  }
+  SECTION("a broader LAN route around the ranges only warns") {
+    h.files["/proc/net/route"] +=
+        "eth2\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n";  // 10.0.0.0/8
+    auto checks = RunHostChecks(h, Defaults());
+    Check routes = Find(checks, "routes");
+    CHECK(routes.outcome == Outcome::kWarn);
     CHECK(routes.detail ==
-          "10.42.5.0/24 dev eth1 overlaps --cluster-cidr 10.42.0.0/16; "
-          "10.0.0.0/8 dev eth2 overlaps --cluster-cidr 10.42.0.0/16; "
-          "10.0.0.0/8 dev eth2 overlaps --service-cidr 10.43.0.0/16");
+          "10.0.0.0/8 dev eth2 contains --cluster-cidr 10.42.0.0/16; "
+          "10.0.0.0/8 dev eth2 contains --service-cidr 10.43.0.0/16");
+    CHECK(AllRequiredPresent(checks));
   }
   SECTION("swap on warns") {
     h.files["/proc/swaps"] += "/dev/sda2\tpartition\t2097148\t0\t-2\n";

@@ -34,6 +34,30 @@ TEST_CASE("key index: a key's row at a revision, tombstones included", "[key_ind
   CHECK(index.key_count() == 0);
 }
 
+TEST_CASE("key index: a compaction step removes many versions of several keys at once",
+          "[key_index]") {
+  KeyIndex index;
+  std::vector<KeyIndex::Added> rows;
+  for (Revision id = 1; id <= 20; ++id)
+    rows.push_back({id % 2 ? "/odd" : "/even", V{id, 1, 0, false}});
+  index.AddAll(rows);
+  // Everything but the two newest rows of each key, given out of order.
+  std::vector<std::pair<std::string, Revision>> removed;
+  for (Revision id = 16; id >= 1; --id) removed.emplace_back(id % 2 ? "/odd" : "/even", id);
+  removed.emplace_back("/missing", 3);
+  index.RemoveAll(removed);
+  CHECK_FALSE(index.At("/odd", 16).has_value());
+  CHECK(index.At("/odd", 17)->id == 17);
+  CHECK(index.At("/odd", INT64_MAX)->id == 19);
+  CHECK(index.At("/even", 18)->id == 18);
+  CHECK(index.At("/even", INT64_MAX)->id == 20);
+  // Removing a key's newest row promotes the one before it; removing all of them drops the key.
+  index.RemoveAll({{"/even", 20}});
+  CHECK(index.At("/even", INT64_MAX)->id == 18);
+  index.RemoveAll({{"/odd", 17}, {"/odd", 19}});
+  CHECK(index.key_count() == 1);
+}
+
 TEST_CASE("key index: live keys of a range, after a key, at a revision, bounded", "[key_index]") {
   KeyIndex index;
   index.Add("/p/a", V{1, 1, 0, false});
