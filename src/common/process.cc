@@ -51,6 +51,12 @@ std::optional<int> ReapBy(pid_t pid, std::chrono::steady_clock::time_point deadl
 Result<CommandOutput> RunCommand(std::span<const std::string> argv, const RunOptions& options) {
   if (argv.empty()) return Error(Code::kInvalid, "run: no program given");
   const std::string& program = argv[0];
+  // Resolved here rather than by posix_spawnp: where posix_spawn cannot report a failed exec
+  // (qemu-user runs its vfork as a fork), a missing program would look like exit code 127.
+  std::string path = program.find('/') == std::string::npos ? FindInPath(program) : program;
+  if (path.empty() || ::access(path.c_str(), X_OK) != 0) {
+    return Error(Code::kNotFound, "{}: not found", program);
+  }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus(errno, fmt::format("run {}: pipe", program));
   UniqueFd read_end(fds[0]);
@@ -76,7 +82,7 @@ Result<CommandOutput> RunCommand(std::span<const std::string> argv, const RunOpt
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  int err = ::posix_spawnp(&pid, program.c_str(), &actions, &attr, args.data(), environ);
+  int err = ::posix_spawn(&pid, path.c_str(), &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (err != 0) {

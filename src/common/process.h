@@ -5,9 +5,9 @@
 //    for command-line paths (check-config, install-time checks), never for an event loop.
 //  * The child gets /dev/null on stdin and one pipe for both stdout and stderr; every descriptor
 //    of ours is O_CLOEXEC, so it inherits nothing else.
-//  * A program that is not found (in PATH when argv[0] has no '/') is kNotFound; one that runs
-//    past the timeout is SIGKILLed, reaped, and kTimeout. A non-zero exit is not an error: the
-//    caller reads `exit_code`.
+//  * A program that is not found (in PATH when argv[0] has no '/', by FindInPath) or not
+//    executable is kNotFound; one that runs past the timeout is SIGKILLed with its process
+//    group, reaped, and kTimeout. A non-zero exit is not an error: the caller reads `exit_code`.
 #pragma once
 
 #include <chrono>
