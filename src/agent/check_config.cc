@@ -21,17 +21,6 @@ Check Fail(std::string name, std::string detail, std::string fix) {
   return Check{std::move(name), Outcome::kFail, std::move(detail), std::move(fix)};
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    out.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
-
 std::vector<std::string_view> Fields(std::string_view line) {
   std::vector<std::string_view> out;
   size_t i = 0;
@@ -88,7 +77,7 @@ KernelConfig LoadKernelConfig(const HostView& host) {
       config.source = "/proc/config.gz";
     }
   }
-  for (std::string_view line : Lines(text)) {
+  for (std::string_view line : SplitLines(text)) {
     size_t eq = line.find('=');
     if (!line.starts_with("CONFIG_") || eq == std::string_view::npos) continue;
     config.value.emplace(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
@@ -116,10 +105,10 @@ ModuleIndex LoadModuleIndex(const HostView& host) {
     return name;
   };
   if (auto r = host.ReadFile(dir + "/modules.builtin")) {
-    for (std::string_view line : Lines(*r)) index.builtin.insert(module_name(line));
+    for (std::string_view line : SplitLines(*r)) index.builtin.insert(module_name(line));
   }
   if (auto r = host.ReadFile(dir + "/modules.dep")) {
-    for (std::string_view line : Lines(*r)) index.loadable.insert(module_name(line));
+    for (std::string_view line : SplitLines(*r)) index.loadable.insert(module_name(line));
   }
   return index;
 }
@@ -235,7 +224,7 @@ struct CgroupMounts {
 
 CgroupMounts ReadCgroupMounts(std::string_view mounts) {
   CgroupMounts out;
-  for (std::string_view line : Lines(mounts)) {
+  for (std::string_view line : SplitLines(mounts)) {
     auto f = Fields(line);
     if (f.size() < 4) continue;
     if (f[2] == "cgroup2") {
@@ -279,7 +268,7 @@ void CheckCgroups(const HostView& host, std::vector<Check>& out) {
   // count, enabled); a boot option such as cgroup_disable=memory turns the last column to 0.
   std::map<std::string, bool> enabled;
   const std::string proc_cgroups = host.ReadFile("/proc/cgroups").value_or("");
-  for (std::string_view line : Lines(proc_cgroups)) {
+  for (std::string_view line : SplitLines(proc_cgroups)) {
     auto f = Fields(line);
     if (f.size() >= 4 && !f[0].starts_with('#')) enabled[std::string(f[0])] = f[3] == "1";
   }
@@ -344,7 +333,7 @@ Result<std::string> VersionLine(const HostView& host, const std::string& path) {
   if (out.exit_code != 0) {
     return Error(Code::kInternalError, "{} --version exited with {}", path, out.exit_code);
   }
-  auto lines = Lines(out.output);
+  auto lines = SplitLines(out.output);
   if (lines.empty()) return Error(Code::kInternalError, "{} --version printed nothing", path);
   return std::string(lines[0]);
 }
@@ -449,7 +438,7 @@ Check CheckRoutes(const HostView& host, const CheckConfigOptions& options) {
   if (!text)
     return Warn("routes", "could not read /proc/net/route", "run check-config on the host");
   bool header = true;
-  for (std::string_view line : Lines(*text)) {
+  for (std::string_view line : SplitLines(*text)) {
     if (std::exchange(header, false)) continue;
     auto f = Fields(line);
     if (f.size() < 8) continue;
@@ -497,7 +486,7 @@ Check CheckSwap(const HostView& host) {
   if (!text) return Ok("swap", "off (no /proc/swaps)");
   std::vector<std::string> devices;
   bool header = true;
-  for (std::string_view line : Lines(*text)) {
+  for (std::string_view line : SplitLines(*text)) {
     if (std::exchange(header, false)) continue;
     auto f = Fields(line);
     if (!f.empty()) devices.emplace_back(f[0]);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orchd {
 
@@ -15,5 +16,9 @@ std::optional<int64_t> ParseInt64(std::string_view text);
 // `text` with every run of line breaks and tabs replaced by one space: for messages that must
 // stay on one line (CLI errors, log lines) whatever a library put in them.
 std::string OneLine(std::string_view text);
+
+// The lines of `text` without their '\n', as views into it; a last line without a newline
+// counts, an empty text has none.
+std::vector<std::string_view> SplitLines(std::string_view text);
 
 }  // namespace orchd

@@ -15,6 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/process.h"
+#include "common/strings.h"
+
 extern char** environ;
 
 namespace orchd::testing {
@@ -252,31 +255,11 @@ std::vector<std::string> CleanEnvironment(const std::vector<std::string>& extra)
   return env;
 }
 
-std::string FindInPath(std::string_view name) {
-  const char* path = std::getenv("PATH");
-  std::string_view rest = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  while (!rest.empty()) {
-    auto colon = rest.find(':');
-    std::string_view dir = rest.substr(0, colon);
-    if (!dir.empty() && dir[0] == '/') {
-      std::string candidate = fmt::format("{}/{}", dir, name);
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    if (colon == std::string_view::npos) break;
-    rest.remove_prefix(colon + 1);
-  }
-  return "";
-}
+std::string FindInPath(std::string_view name) { return orchd::FindInPath(name); }
 
 std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> lines;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    lines.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return lines;
+  auto views = SplitLines(text);
+  return {views.begin(), views.end()};
 }
 
 }  // namespace orchd::testing

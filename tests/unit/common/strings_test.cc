@@ -25,3 +25,16 @@ TEST_CASE("OneLine folds line breaks so a message stays on one line", "[strings]
 
 }  // namespace
 }  // namespace orchd
+
+namespace orchd {
+namespace {
+
+TEST_CASE("SplitLines: lines without their newline, a last unterminated line counts", "[strings]") {
+  CHECK(SplitLines("").empty());
+  CHECK(SplitLines("a\nb\n") == std::vector<std::string_view>{"a", "b"});
+  CHECK(SplitLines("a\n\nb") == std::vector<std::string_view>{"a", "", "b"});
+  CHECK(SplitLines("\n") == std::vector<std::string_view>{""});
+}
+
+}  // namespace
+}  // namespace orchd
